@@ -1,0 +1,204 @@
+"""Remove scraping noise from an article's body, recording what went and why.
+
+Scraped news carries the page around the story: photo captions (usually printed twice, once over
+the picture and once in the alt text), picture galleries, interface lines ("Scroll down for
+video"), pull quotes, comment-section footers, bylines and bullet summaries that repeat the body.
+The rules below work on the shape of lines, not on any one site's strings:
+
+- duplication: a line that occurs twice, or a short line contained in a longer paragraph;
+- runs: counter lines ("3/14 ...") that form a gallery, and the short lines that head it;
+- position: bullet lists at the top, comment footers at the bottom;
+- shape: lines that are not sentences (no closing punctuation), all-capital headings,
+  link lines ("Read more: ..."), bylines and time stamps;
+- a short vocabulary of page-interface words, only ever applied to short lines.
+
+Each kept line stays verbatim (only its outer white space is trimmed), so every sentence of the
+clean text is text the outlet published.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from crossbrief.model import Article, Removal
+
+_QUOTES = str.maketrans({c: "" for c in "\"'“”‘’«»„‚`´"})
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+_BULLET = re.compile(r"^\s*[•·▪►◦‣∙*\-–—]\s+")
+_COUNTER = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\b")
+_SHOW_ALL = re.compile(r"^\s*\d{1,3}\s+(show|view|see)\s+all\b", re.IGNORECASE)
+_LINK_PREFIX = re.compile(
+    r"^\s*(read more|read also|also read|see also|related|more|watch|listen|recommended|"
+    r"more on this story|more from|trending|most read|popular)\s*[:\-–—|»>]", re.IGNORECASE
+)
+# Words of the page around an article. Only applied to short lines (see _is_interface).
+_INTERFACE = re.compile(
+    r"^\s*(scroll (down|up)( for (the )?(video|pictures?|more))?|related (stories|articles|coverage|content|links|topics)|"
+    r"read more|advertisement|sponsored( content)?|click here.*|share (this|on|via).*|follow us.*|"
+    r"sign up.*|subscribe.*|most (read|popular|viewed|shared)|watch( the)? video|video|play video|"
+    r"image (copyright|caption|source).*|photo(graph)?( credit)?:.*|picture:.*|copyright.*|©.*|"
+    r"all rights reserved.*|print( this)?( article)?|e-?mail( this)?( article)?|back to top|skip (to|ad).*|"
+    r"loading.*|newsletter.*|continue reading.*|story continues below.*|comments?|show comments|"
+    r"hide comments|view comments|add comment|leave a comment|next( story| article)?|previous( story| article)?|"
+    r"(view|see|open) (gallery|slideshow|all \d+ photos?)|in pictures.*|in photos.*|gallery.*|"
+    r"enlarge|close|menu|home|top stories|breaking news|live updates|updated)\W*$",
+    re.IGNORECASE,
+)
+_COMMENT_FOOTER = re.compile(
+    r"\b(comments? (below|above|section|have been|are|is)|have not been moderated|been moderated|"
+    r"views expressed|accepting comments|top commenter|post a comment|add your comment|"
+    r"join the (conversation|discussion|debate)|community (guidelines|standards)|"
+    r"(log|sign) in to (comment|reply)|comments are closed|\d+ comments?\b)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\s*by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|\||and\b|for\b|$)", re.IGNORECASE)
+_TIMESTAMP = re.compile(
+    r"^\s*(published|updated|posted|last (updated|modified)|first published)\b[\s:]|"
+    r"\b\d{1,2}:\d{2}\s*(am|pm)?\s*(EST|EDT|GMT|BST|UTC|ET|PT|CET)\b",
+    re.IGNORECASE,
+)
+
+
+def normalise(line: str) -> str:
+    """A line reduced for duplicate matching: case, quote marks, dashes and spacing folded."""
+    text = unicodedata.normalize("NFKC", line).casefold().translate(_QUOTES)
+    text = re.sub(r"[\u2010-\u2015-]", "-", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" .,;:!?…-")
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def is_sentence_like(line: str) -> bool:
+    """Ends like prose: sentence punctuation, possibly followed by closing quotes or brackets."""
+    return bool(_SENTENCE_END.search(line))
+
+
+def _is_interface(line: str) -> bool:
+    return _words(line) <= 8 and bool(_INTERFACE.match(line))
+
+
+def _is_all_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return _words(line) >= 2 and len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based, in the raw body
+    text: str  # stripped
+    key: str  # normalised
+    reason: str = ""
+    detail: str = ""
+
+    def drop(self, reason: str, detail: str) -> None:
+        if not self.reason:
+            self.reason, self.detail = reason, detail
+
+
+def _mark_galleries(lines: list[_Line]) -> None:
+    """Counter lines "k/N ..." in a run are a gallery; so are the short lines that head it."""
+    counters = [i for i, ln in enumerate(lines) if _COUNTER.match(ln.text) or _SHOW_ALL.match(ln.text)]
+    if len(counters) < 2:
+        return
+    for i in counters:
+        lines[i].drop("gallery", "photo gallery item")
+        # The gallery title usually stands in the few lines just before the run.
+        for j in range(max(0, i - 3), i):
+            if not lines[j].reason and _words(lines[j].text) <= 12 and not is_sentence_like(lines[j].text):
+                lines[j].drop("gallery", "photo gallery heading")
+
+
+def _mark_comment_footer(lines: list[_Line]) -> None:
+    """From the first comment-section line in the second half of the article to the end."""
+    start = len(lines) // 2
+    for i in range(start, len(lines)):
+        if _words(lines[i].text) <= 40 and _COMMENT_FOOTER.search(lines[i].text):
+            for ln in lines[i:]:
+                ln.drop("comments", "comment-section footer")
+            return
+
+
+def _mark_bullet_summary(lines: list[_Line], body_words: Counter[str]) -> None:
+    """A bullet list at the top whose points the body goes on to tell is a repeat."""
+    bullets: list[_Line] = []
+    for ln in lines:
+        if _BULLET.match(ln.text):
+            bullets.append(ln)
+        elif bullets or is_sentence_like(ln.text) and _words(ln.text) > 12:
+            break
+    if not bullets:
+        return
+    coverage = []
+    for ln in bullets:
+        words = [w for w in re.findall(r"\w+", ln.key) if len(w) > 3]
+        coverage.append(sum(1 for w in words if body_words[w] > 0) / max(1, len(words)))
+    # Judge the list as a whole: a summary list repeats the body point by point, though one
+    # point may be worded quite differently from the paragraph it stands for.
+    if sum(coverage) / len(coverage) >= 0.6:
+        for ln in bullets:
+            ln.drop("bullet-summary", "bullet list above the article repeating the body")
+
+
+def clean(article: Article) -> Article:
+    """Fill `article.text` and `article.removed` from `article.raw_text`."""
+    lines = [
+        _Line(n, raw.strip(), normalise(raw))
+        for n, raw in enumerate(article.raw_text.split("\n"), 1)
+        if raw.strip()
+    ]
+    title_key = normalise(article.title) if article.title else ""
+
+    _mark_galleries(lines)
+    _mark_comment_footer(lines)
+
+    counts = Counter(ln.key for ln in lines)
+    seen: set[str] = set()
+    for i, ln in enumerate(lines):
+        if title_key and ln.key == title_key:
+            ln.drop("title", "repeats the title")
+        elif counts[ln.key] > 1:
+            neighbours = {lines[j].key for j in (i - 1, i + 1) if 0 <= j < len(lines)}
+            if ln.key in neighbours:
+                # Printed twice in a row: the caption over a picture and again as its alt text.
+                ln.drop("caption", "line printed twice (photo caption)")
+            elif ln.key in seen:
+                ln.drop("duplicate", "repeats an earlier line")
+        seen.add(ln.key)
+
+    # Short lines contained in a longer paragraph: pull quotes and captions of the body.
+    kept_keys = [ln.key for ln in lines if not ln.reason]
+    for ln in lines:
+        if not ln.reason and _words(ln.text) <= 40 and len(ln.key) >= 20:
+            if any(len(other) > len(ln.key) + 20 and ln.key in other for other in kept_keys):
+                ln.drop("pull-quote", "repeats part of another paragraph")
+
+    body_words: Counter[str] = Counter()
+    for ln in lines:
+        if not _BULLET.match(ln.text):
+            body_words.update(w for w in re.findall(r"\w+", ln.key) if len(w) > 3)
+    _mark_bullet_summary(lines, body_words)
+
+    for i, ln in enumerate(lines):
+        text = ln.text
+        if _LINK_PREFIX.match(text) and _words(text) <= 25:
+            ln.drop("link", "link to another article")
+        elif _is_interface(text):
+            ln.drop("interface", "page interface text")
+        elif _words(text) <= 12 and (_BYLINE.match(text) or _TIMESTAMP.search(text)):
+            ln.drop("metadata", "byline or time stamp")
+        elif _is_all_caps(text) and _words(text) <= 25:
+            ln.drop("heading", "all-capitals heading")
+        elif not is_sentence_like(text) and _words(text) <= 25:
+            ln.drop("not-prose", "heading, caption or link (not a sentence)")
+        elif text.endswith("?") and _words(text) <= 8 and not re.search(r"[\"“”'‘’]", text):
+            ln.drop("heading", "question used as a sub-heading")
+
+    article.text = "\n".join(ln.text for ln in lines if not ln.reason)
+    article.removed = [Removal(ln.text, ln.reason, ln.detail, ln.number) for ln in lines if ln.reason]
+    return article

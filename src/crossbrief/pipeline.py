@@ -1,0 +1,71 @@
+"""The pipeline, end to end: ingest -> clean -> segment -> analyse -> group -> summarise.
+
+`brief()` is the public entry point (also exported as `crossbrief.brief`). Each stage is a
+function over the shared data model; heavy models (the sentence encoder, spaCy) load once per
+process on first use, so repeated calls in one process are fast.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO, Sequence
+
+from crossbrief import __version__
+from crossbrief.clean import clean
+from crossbrief.ingest import Limits, read_inputs
+from crossbrief.model import Article, Brief, Problem
+from crossbrief.segment import segment
+
+DEFAULT_WORDS = 200
+
+
+def prepare(
+    inputs: str | Sequence[str], limits: Limits | None = None, stdin: BinaryIO | None = None
+) -> tuple[list[Article], list[Problem]]:
+    """Read, clean and segment every input; articles with no text left become problems."""
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    articles, problems = read_inputs(inputs, limits=limits, stdin=stdin)
+    usable: list[Article] = []
+    for article in articles:
+        segment(clean(article))
+        if not article.sentences:
+            problems.append(Problem(article.source, "no article text left after removing page noise"))
+            continue
+        article.index = len(usable)
+        for sentence in article.sentences:
+            sentence.article = article.index
+        usable.append(article)
+    return usable, problems
+
+
+def brief(
+    inputs: str | Sequence[str],
+    words: int = DEFAULT_WORDS,
+    *,
+    facts: bool = True,
+    limits: Limits | None = None,
+    stdin: BinaryIO | None = None,
+) -> Brief:
+    """A cited brief of the articles in `inputs` (paths, folders, URLs or "-")."""
+    articles, problems = prepare(inputs, limits=limits, stdin=stdin)
+    result = Brief(articles=articles, problems=problems, words=words, version=__version__)
+    if not articles:
+        return result
+    if len(articles) == 1:
+        problems.append(
+            Problem(articles[0].source, "only one usable article: the brief has nothing to cross-check", fatal=False)
+        )
+    from crossbrief.group import assess_relevance
+    from crossbrief.summarise import summarise
+
+    if facts:
+        from crossbrief.analyse import analyse_all
+
+        analyse_all(articles)
+    assess_relevance(articles)
+    result.summary = summarise(articles, words=words)
+    if facts:
+        from crossbrief.facts import cross_source
+
+        result.facts = cross_source(articles)
+    return result

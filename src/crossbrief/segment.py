@@ -1,0 +1,77 @@
+"""Sentence segmentation tuned for news text.
+
+pysbd (rule-based, built on the Golden Rules for sentence boundaries) already handles the hard
+cases of news prose: titles and abbreviations (Mr., Gen., U.S., U.N., Oct. 6, No. 10), ellipses,
+and a quotation ending in ?" followed by its attribution ("she asked"). What it does not handle
+is text scraped with the spaces between sentences lost ("halted.The proposal"), which is common
+when paragraphs are flattened; we split those first. Sentences never cross a paragraph break.
+
+Every span is a slice of the input, so a sentence is always verbatim text of its article.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from crossbrief.model import Article, Sentence
+
+# A lower-case letter or digit, sentence-final punctuation (optionally a closing quote), then
+# straight into an upper-case letter or an opening quote: two sentences glued by scraping.
+# Requiring a lower-case letter before the stop keeps "U.S.The" style initialisms out.
+_GLUED = re.compile(r"(?<=[a-z0-9%)][.!?])(?=[A-Z“‘][a-z])|(?<=[a-z0-9%)][.!?][”’\"'])(?=[A-Z“‘])")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_WORDLIKE = re.compile(r"\w")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for part in _segmenter().segment(text):
+        start, end = part.start, part.end
+        # pysbd spans carry trailing white space; trim both ends to the words.
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        if spans and not _WORDLIKE.search(text, start, end):
+            # A lone closing quote or bracket that pysbd cut off: it ends the previous sentence.
+            spans[-1] = (spans[-1][0], offset + end)
+        else:
+            spans.append((offset + start, offset + end))
+    return spans
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in `text`, in order."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        chunk_start = paragraph.start()
+        cuts = [m.start() for m in _GLUED.finditer(paragraph.group())]
+        bounds = [0, *cuts, len(paragraph.group())]
+        for a, b in zip(bounds, bounds[1:]):
+            piece = paragraph.group()[a:b]
+            if piece.strip():
+                spans.extend(_pysbd_spans(piece, chunk_start + a))
+    return spans
+
+
+def segment(article: Article) -> Article:
+    """Fill `article.sentences` from `article.text`."""
+    paragraph_starts = [m.start() for m in _PARAGRAPH.finditer(article.text)]
+    sentences: list[Sentence] = []
+    p = 0
+    for i, (start, end) in enumerate(split_sentences(article.text)):
+        while p + 1 < len(paragraph_starts) and paragraph_starts[p + 1] <= start:
+            p += 1
+        sentences.append(Sentence(article.index, i, article.text[start:end], start, end, p))
+    article.sentences = sentences
+    return article

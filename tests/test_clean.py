@@ -1,0 +1,102 @@
+"""Cleaning rules, on text written for these tests (shapes of noise, not any site's strings)."""
+
+from crossbrief.clean import clean
+from crossbrief.model import Article
+
+
+def cleaned(raw: str, title: str = "") -> Article:
+    return clean(Article(source="t", raw_text=raw, title=title))
+
+
+BODY = [
+    "The harbour authority closed the northern pier on Monday after divers found damage to its supports.",
+    "Repairs are expected to take six weeks and cost about 3 million euros, the authority said.",
+    "Ferry services will move to the southern terminal until the work is finished.",
+]
+
+
+def reasons(article: Article) -> dict[str, str]:
+    return {r.text: r.reason for r in article.removed}
+
+
+def test_caption_printed_twice_is_removed_with_both_copies():
+    caption = "Divers inspect the pier supports on Monday morning"
+    a = cleaned("\n\n".join([BODY[0], caption, caption, BODY[1]]))
+    assert caption not in a.text
+    assert [r.reason for r in a.removed] == ["caption", "caption"]
+    assert BODY[0] in a.text and BODY[1] in a.text
+
+
+def test_gallery_block_with_counters_and_heading_is_removed():
+    gallery = ["Gallery: Storm damage", "8 show all Gallery: Storm damage"] + [
+        f"{i}/8 Storm damage A fallen tree blocks a road in the old town on Sunday. Photo agency" for i in range(1, 9)
+    ]
+    a = cleaned("\n".join([BODY[0], *gallery, BODY[1]]))
+    assert a.text.split("\n") == [BODY[0], BODY[1]]
+    assert {r.reason for r in a.removed} == {"gallery"}
+
+
+def test_interface_and_link_lines_are_removed():
+    noise = ["Scroll down for video", "Advertisement", "Read more: Why piers fail in winter", "Share this article"]
+    a = cleaned("\n".join([BODY[0], *noise, BODY[1]]))
+    assert a.text.split("\n") == [BODY[0], BODY[1]]
+    assert reasons(a)["Read more: Why piers fail in winter"] == "link"
+
+
+def test_interface_words_inside_a_real_sentence_are_kept():
+    line = "Advertisement revenue at the port fell by a third last year, the report said."
+    assert cleaned("\n".join([BODY[0], line])).text.split("\n") == [BODY[0], line]
+
+
+def test_comment_footer_at_the_end_is_removed():
+    footer = [
+        "Comments have been closed on this story.",
+        "Views expressed in comments are those of our readers, not the paper.",
+        "Join the conversation on our community pages",
+    ]
+    a = cleaned("\n".join([*BODY, *footer]))
+    assert a.text.split("\n") == BODY
+    assert {r.reason for r in a.removed} == {"comments"}
+
+
+def test_leading_bullets_repeating_the_body_are_removed():
+    bullets = [
+        "  • Harbour authority closed the northern pier after divers found damage",
+        "  • Repairs expected to take six weeks and cost about 3 million euros",
+    ]
+    a = cleaned("\n".join([*bullets, *BODY]))
+    assert a.text.split("\n") == BODY
+    assert {r.reason for r in a.removed} == {"bullet-summary"}
+
+
+def test_headings_bylines_titles_and_pull_quotes_are_removed():
+    raw = "\n".join([
+        "Pier closed for repairs",  # the title again
+        "By Jana Holm and Erik Lund",
+        "Published: 10:42 GMT, 3 March 2025",
+        BODY[0],
+        "WHAT HAPPENS NEXT",
+        "Ferries move south",  # a sub-heading: no sentence punctuation
+        BODY[1],
+        "Repairs are expected to take six weeks",  # pull quote of BODY[1]
+        BODY[2],
+    ])
+    a = cleaned(raw, title="Pier closed for repairs")
+    assert a.text.split("\n") == BODY
+    got = reasons(a)
+    assert got["Pier closed for repairs"] == "title"
+    assert got["By Jana Holm and Erik Lund"] == "metadata"
+    assert got["WHAT HAPPENS NEXT"] == "heading"
+    assert got["Repairs are expected to take six weeks"] == "pull-quote"
+
+
+def test_kept_lines_are_verbatim_and_removals_have_line_numbers():
+    raw = "\n".join([BODY[0], "", "Scroll down for video", BODY[1]])
+    a = cleaned(raw)
+    assert a.text == f"{BODY[0]}\n{BODY[1]}"
+    assert a.removed[0].line == 3 and a.removed[0].detail
+
+
+def test_article_that_is_all_noise_becomes_empty():
+    a = cleaned("Advertisement\nScroll down for video\n1/2 Photo one\n2/2 Photo two")
+    assert a.text == ""

@@ -1,0 +1,57 @@
+from crossbrief.model import Article
+from crossbrief.segment import segment, split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_abbreviations_and_titles_do_not_end_sentences():
+    text = ("Mr. Okafor met Gen. Lindqvist at the U.N. headquarters on Oct. 6, 2025. "
+            "The U.S. delegation arrived later. It ranked No. 10 on the list.")
+    assert sentences(text) == [
+        "Mr. Okafor met Gen. Lindqvist at the U.N. headquarters on Oct. 6, 2025.",
+        "The U.S. delegation arrived later.",
+        "It ranked No. 10 on the list.",
+    ]
+
+
+def test_question_in_quotes_followed_by_attribution_stays_one_sentence():
+    text = '"Where will the families sleep tonight?" she asked. The mayor did not answer.'
+    assert sentences(text) == ['"Where will the families sleep tonight?" she asked.', "The mayor did not answer."]
+
+
+def test_quoted_multi_sentence_speech_keeps_its_closing_quote():
+    text = "The minister said: 'We are not leaving this town. We will finish the bridge by May.' Work resumed."
+    got = sentences(text)
+    assert got[-1] == "Work resumed."
+    assert got[-2].endswith("by May.'")
+    assert all(any(c.isalnum() for c in s) for s in got)  # no sentence is a lone quote mark
+
+
+def test_ellipsis_inside_a_quote_is_not_a_boundary_before_lowercase():
+    text = "\u201cThousands\u2026 will be affected,\u201d he said. Then he left."
+    assert sentences(text) == ["\u201cThousands\u2026 will be affected,\u201d he said.", "Then he left."]
+
+
+def test_sentences_glued_by_scraping_are_split():
+    text = "The bridge was closed.Engineers said it was unsafe.\u201cWe had no choice,\u201d he said.Traffic was diverted."
+    assert sentences(text) == [
+        "The bridge was closed.",
+        "Engineers said it was unsafe.",
+        "\u201cWe had no choice,\u201d he said.",
+        "Traffic was diverted.",
+    ]
+
+
+def test_initialisms_before_a_capital_are_not_split():
+    assert sentences("Officials in the U.S.A. said so.") == ["Officials in the U.S.A. said so."]
+
+
+def test_spans_are_verbatim_slices_and_paragraphs_counted():
+    article = Article(source="x", raw_text="", text="First one. Second one.\nNew paragraph here.")
+    segment(article)
+    assert [s.text for s in article.sentences] == ["First one.", "Second one.", "New paragraph here."]
+    assert [s.paragraph for s in article.sentences] == [0, 0, 1]
+    for s in article.sentences:
+        assert article.text[s.start : s.end] == s.text
