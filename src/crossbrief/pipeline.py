@@ -67,5 +67,7 @@ def brief(
     if facts:
         from crossbrief.facts import cross_source
 
-        result.facts = cross_source(articles)
+        # Facts are matched across the articles about the story; an article about another
+        # event would only add false conflicts (its own figures stay in its Article).
+        result.facts = cross_source([a for a in articles if a.on_topic] or articles)
     return result

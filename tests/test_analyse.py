@@ -1,0 +1,167 @@
+"""One-article analysis: numbers, figures, quotes, names and dates (real spaCy, own texts)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from crossbrief.analyse import analyse, analyse_all, analyse_command, find_dates, find_numbers, number_value, quote_spans
+from crossbrief.model import Article
+from crossbrief.segment import segment
+
+
+def make(text: str, date: str = "", index: int = 0) -> Article:
+    article = Article(source=f"test-{index}", raw_text=text, text=text, date=date, index=index)
+    return segment(article)
+
+
+FLOOD = (
+    "Flooding in the river town of Marlow killed at least 12 people on Tuesday, according to the regional fire service.\n"
+    "About 3,000 residents were evacuated from their homes. The army said no more than 200 soldiers had been deployed "
+    "and that between 40 and 50 boats were in use.\n"
+    "“We have never seen water this high,” said Mayor Jane Holloway. She added that the next two and a half days "
+    "would be “critical for everyone who lives by the river”.\n"
+    "Ms Holloway has asked the government for help since September 19."
+)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("quarter-million", 250_000), ("a quarter-million", 250_000), ("250,000", 250_000),
+        ("two and a half", 2.5), ("1.5 million", 1_500_000), ("450.000", 450_000),
+        ("twenty-five", 25), ("half a million", 500_000), ("three hundred", 300), ("a dozen", 12),
+    ],
+)
+def test_number_values(text: str, value: float) -> None:
+    assert number_value(text)[0] == pytest.approx(value)
+
+
+def test_number_kinds_and_ranges() -> None:
+    text = "about 900 fighters, 900 to 1,000 members, up to 1,000 men, no more than 8,000 rebels, more than 600 dead"
+    found = [(n.kind, n.value, n.high) for n in find_numbers(text)]
+    assert found == [
+        ("about", 900, 900), ("range", 900, 1000), ("at most", 1000, 1000), ("at most", 8000, 8000), ("at least", 600, None),
+    ]
+
+
+def test_years_and_codes_are_not_figures() -> None:
+    text = "In 2015 the X-101 missile and the M10 hospital were hit; by 1990 it was over. More than 2000 were injured."
+    assert [n.value for n in find_numbers(text)] == [2000]
+
+
+def test_figures_counted_event_source_and_kind() -> None:
+    article = analyse(make(FLOOD, date="2024-03-14"))
+    by_value = {f.value: f for f in article.figures}
+    killed = by_value[12]
+    assert (killed.kind, killed.counted_key, killed.event) == ("at least", "people", "killed")
+    assert "fire service" in killed.source
+    assert by_value[3000].kind == "about" and by_value[3000].counted_key == "people"
+    soldiers = by_value[200]
+    assert soldiers.kind == "at most" and soldiers.counted_key == "soldiers" and soldiers.source.lower() == "army"
+    boats = by_value[40]
+    assert boats.kind == "range" and boats.high == 50
+    assert by_value[2.5].measure == "duration"
+    for f in article.figures:
+        assert article.text[f.start:f.end] == f.text
+
+
+def test_quotes_and_speakers() -> None:
+    article = analyse(make(FLOOD, date="2024-03-14"))
+    quotes = {q.text: q for q in article.quotes}
+    first = quotes["We have never seen water this high"]
+    assert first.speaker == "Jane Holloway" and not first.partial
+    partial = quotes["critical for everyone who lives by the river"]
+    assert partial.speaker == "Jane Holloway" and partial.resolved_by == "pronoun" and partial.partial
+    for q in article.quotes:
+        assert article.text[q.start:q.end] == q.text
+
+
+def test_names_are_normalised_within_an_article() -> None:
+    article = analyse(make(FLOOD))
+    holloway = {m.canonical for m in article.mentions if "Holloway" in m.text}
+    assert holloway == {"Jane Holloway"}
+
+
+def test_dates_resolve_against_publication_date() -> None:
+    dates = {d.text: d for d in find_dates("He spoke on Tuesday, last week and since September 19.", "2024-03-14")}
+    assert dates["on Tuesday"].value == "2024-03-12"
+    assert dates["last week"].granularity == "week" and dates["last week"].value == "2024-03-04"
+    assert dates["September 19"].value == "2023-09-19"  # a date after publication is last year's
+    undated = {d.text: d.value for d in find_dates("on Tuesday and on 19 September", "")}
+    assert undated == {"on Tuesday": "", "19 September": "--09-19"}
+
+
+def test_relative_dates_in_analysis() -> None:
+    article = analyse(make(FLOOD, date="2024-03-14"))
+    assert {d.value for d in article.dates} >= {"2024-03-12", "2023-09-19"}
+    since = [f for f in article.figures if f.since]
+    assert not since  # no figure in the "since" sentence
+
+
+def test_no_numbers_or_quotes_gives_empty_sections() -> None:
+    article = analyse(make("The meeting ended without agreement. Talks will resume later."))
+    assert article.figures == [] and article.quotes == []
+    empty = analyse(make(""))
+    assert empty.figures == [] and empty.quotes == [] and empty.mentions == []
+
+
+def test_unbalanced_quotes_do_not_swallow_the_article() -> None:
+    text = "He said “this never closes.\nThe next paragraph has 40 boats and is not a quote.\n“Nested ‘inner’ quote” she said."
+    spans = quote_spans(text)
+    assert all("\n" not in text[a:b] for a, b, _ in spans)
+    assert not any("40 boats" in text[a:b] for a, b, _ in spans)
+    article = analyse(make(text))
+    assert any(f.value == 40 and not f.in_quote for f in article.figures)
+
+
+def test_stray_marks_never_crash() -> None:
+    for text in ['"', "“”", "'''", "“ ” “", "'Tis 5 o'clock’s", "”closing first“ 12 people", "\u201c" * 50]:
+        analyse(make(text))
+
+
+def test_long_text_stays_linear() -> None:
+    paragraph = "“We will rebuild,” the mayor said, adding that about 3,000 people had left since Monday. " * 3
+    small = paragraph * 20
+    big = paragraph * 200
+    t0 = time.perf_counter()
+    quote_spans(small), find_numbers(small)
+    t1 = time.perf_counter()
+    quote_spans(big), find_numbers(big)
+    t2 = time.perf_counter()
+    assert (t2 - t1) < 25 * max(t1 - t0, 1e-3)
+
+
+def test_batch_equals_single() -> None:
+    a, b = make(FLOOD, "2024-03-14", 0), make("“No comment,” a spokesman said. 40 people left.", "", 1)
+    analyse_all([a, b])
+    assert len(a.figures) > 3 and b.quotes and b.quotes[0].article == 1
+
+
+def test_analyse_command(tmp_path, capsys) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(FLOOD, encoding="utf-8")
+    assert analyse_command(str(path), "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["figures"] and data["quotes"] and data["entities"]
+    assert analyse_command(str(path), "md") == 0
+    out = capsys.readouterr().out
+    assert "## Figures" in out and "Jane Holloway" in out
+
+
+def test_roles_keep_their_compounds() -> None:
+    text = (
+        "Fire chief Tom Baxter said the blaze was contained. Anna Kerr, the chief executive of the firm, apologised.\n"
+        "“It moved faster than anything I have seen,” the fire chief said.\n"
+        "“We are deeply sorry,” the chief executive said."
+    )
+    article = analyse(make(text))
+    speakers = {q.text: q.speaker for q in article.quotes}
+    assert speakers["It moved faster than anything I have seen"] == "Tom Baxter"
+    assert speakers["We are deeply sorry"] == "Anna Kerr"
+
+
+def test_missing_file_is_an_error_not_a_traceback(tmp_path, capsys) -> None:
+    assert analyse_command(str(tmp_path / "nope.txt"), "md") != 0

@@ -1,0 +1,150 @@
+"""Cross-source facts: figure groups, agreement, quote groups, rendering; real spaCy and encoder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from crossbrief.analyse import analyse_all
+from crossbrief.facts import agreement, cross_source, facts_to_markdown
+from crossbrief.model import Article, Brief, Figure
+from crossbrief.segment import segment
+
+SAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "samples" / "aleppo"
+
+OUTLET_A = (
+    "The storm left about 40,000 households without power in the north, officials said. "
+    "Governor Maria Lenz said no more than 300 soldiers had been sent to help.\n"
+    "“We will not leave anyone behind, whatever it costs,” Ms Lenz said on Monday.\n"
+    "Since March 3, 17 people have been killed, the Red Cross said."
+)
+OUTLET_B = (
+    "Roughly 52,000 households lost power across the northern region. "
+    "The governor, Maria Lenz, said about 300 soldiers were deployed.\n"
+    "“Whatever it costs, we will leave nobody behind,” the governor said.\n"
+    "Since March 3, 25 people have been killed, according to the health ministry."
+)
+OUTLET_C = (
+    "Between 250 and 320 soldiers are on the ground, Governor Maria Lenz said. "
+    "“The bridges are our first priority,” she told reporters."
+)
+
+
+def make(text: str, index: int, date: str = "2024-03-06") -> Article:
+    return segment(Article(source=f"outlet-{index}", raw_text=text, text=text, index=index, date=date, outlet=f"outlet{index}"))
+
+
+@pytest.fixture(scope="module")
+def bundle() -> tuple[list[Article], dict]:
+    articles = [make(OUTLET_A, 0), make(OUTLET_B, 1), make(OUTLET_C, 2)]
+    analyse_all(articles)
+    return articles, cross_source(articles)
+
+
+def fig(value: float, kind: str, high: float | None = None) -> Figure:
+    low = {"at least": value, "at most": 0.0, "range": value}.get(kind, value)
+    hi = {"at least": None, "at most": value, "range": high}.get(kind, value)
+    return Figure(str(value), value, 0, 0, kind=kind, low=low, high=hi)
+
+
+def test_agreement_rule() -> None:
+    assert agreement([fig(8000, "about"), fig(8000, "at most")]) == "agree"
+    assert agreement([fig(900, "about"), fig(900, "range", 1000), fig(1000, "at most")]) == "agree"
+    assert agreement([fig(950, "exact"), fig(900, "range", 1000)]) == "agree"  # inside another's range
+    assert agreement([fig(250_000, "about"), fig(275_000, "exact")]) == "differ"
+    assert agreement([fig(600, "at least"), fig(376, "exact")]) == "differ"
+
+
+def _group_with(facts: dict, value: float) -> dict:
+    return next(g for g in facts["figures"] if any(c["value"] == value for c in g["claims"]))
+
+
+def test_figures_grouped_by_quantity(bundle) -> None:
+    _, facts = bundle
+    households = _group_with(facts, 40_000)
+    assert {c["value"] for c in households["claims"]} == {40_000, 52_000}
+    assert households["status"] == "differ" and households["articles"] == [0, 1]
+    soldiers = _group_with(facts, 300)
+    assert soldiers["articles"] == [0, 1, 2] and soldiers["status"] == "agree"
+    assert households is not soldiers
+
+
+def test_tolls_by_different_reporters_stay_apart(bundle) -> None:
+    _, facts = bundle
+    red_cross, ministry = _group_with(facts, 17), _group_with(facts, 25)
+    assert red_cross is not ministry
+    assert "Red Cross" in red_cross["source"] and "ministry" in ministry["source"].lower()
+    assert red_cross["since"] == "2024-03-03"
+
+
+def test_same_statement_in_other_words_is_one_quote_group(bundle) -> None:
+    _, facts = bundle
+    group = next(g for g in facts["quotes"] if len(g["articles"]) > 1)
+    assert group["articles"] == [0, 1] and group["speaker"] == "Maria Lenz"
+    assert len({v["text"] for v in group["versions"]}) == 2
+    bridges = next(g for g in facts["quotes"] if "bridges" in g["versions"][0]["text"])
+    assert bridges["articles"] == [2] and bridges["speaker"] == "Maria Lenz"
+
+
+def test_entities_and_timeline(bundle) -> None:
+    _, facts = bundle
+    lenz = next(e for e in facts["entities"] if e["name"] == "Maria Lenz")
+    assert set(lenz["by_article"]) == {"0", "1", "2"}
+    dates = [t["date"] for t in facts["timeline"]]
+    assert dates == sorted(dates) and "2024-03-03" in dates
+
+
+def test_markdown_and_html(bundle) -> None:
+    articles, facts = bundle
+    brief = Brief(articles=articles, facts=facts)
+    md = facts_to_markdown(brief)
+    for section in ("## Key figures", "## Who said what", "## People, organisations and places", "## Timeline", "## Only in one outlet"):
+        assert section in md
+    assert re.search(r"\*differ\*.*40,000 \[1\]", md)
+    html = brief.to_html()
+    assert "Key figures" in html and "badge differ" in html
+    assert brief.to_json()
+
+
+def test_html_escapes_article_text() -> None:
+    text = "“<script>alert(1)</script> is what we saw,” the witness said. About 12 <b>people</b> fled."
+    articles = [make(text, 0), make(text, 1)]
+    analyse_all(articles)
+    html = Brief(articles=articles, facts=cross_source(articles)).to_html()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_empty_bundle_and_articles_without_facts() -> None:
+    assert cross_source([]) == {}
+    articles = [make("Nothing happened today. Talks go on.", 0), make("Still nothing.", 1)]
+    analyse_all(articles)
+    facts = cross_source(articles)
+    assert facts["figures"] == [] and facts["quotes"] == []
+    assert "No direct quotations" in facts_to_markdown(Brief(articles=articles, facts=facts))
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="samples folder not present")
+def test_aleppo_acceptance() -> None:
+    from crossbrief.pipeline import prepare
+
+    articles, _ = prepare(str(SAMPLES))
+    analyse_all(articles)
+    facts = cross_source(articles)
+    groups = facts["figures"]
+
+    def values(g: dict) -> set[float]:
+        return {c["value"] for c in g["claims"]}
+
+    besieged = [g for g in groups if {250_000, 275_000} <= values(g)]
+    assert len(besieged) == 1 and besieged[0]["status"] == "differ" and len(besieged[0]["articles"]) >= 4
+    fighters = [g for g in groups if 8000 in values(g)]
+    assert len(fighters) == 1 and fighters[0]["status"] == "agree" and len(fighters[0]["articles"]) >= 3
+    nusra = [g for g in groups if 900 in values(g)]
+    assert len(nusra) == 1
+    kinds = {(c["kind"], c["value"]) for c in nusra[0]["claims"]}
+    assert {("about", 900), ("range", 900), ("at most", 1000)} <= kinds
+    assert not any({376, 600} <= values(g) for g in groups)  # tolls by different reporters stay apart
+    offer = [q for q in facts["quotes"] if any("accompany you" in v["text"] for v in q["versions"])]
+    assert len(offer) == 1 and len(offer[0]["articles"]) >= 4 and "Mistura" in offer[0]["speaker"]
