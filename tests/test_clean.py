@@ -100,3 +100,16 @@ def test_kept_lines_are_verbatim_and_removals_have_line_numbers():
 def test_article_that_is_all_noise_becomes_empty():
     a = cleaned("Advertisement\nScroll down for video\n1/2 Photo one\n2/2 Photo two")
     assert a.text == ""
+
+
+def test_site_footer_after_the_last_paragraph_is_removed():
+    footer = ["(Reporting by Ana Lind; Editing by Tom Berg)", "Our Standards: The Harbour Post Editorial Code."]
+    a = cleaned("\n".join([*BODY, "Related coverage: How ports prepare for winter storms", *footer]))
+    assert a.text.split("\n") == BODY
+    assert [r.reason for r in a.removed] == ["link", "footer", "footer"]
+
+
+def test_short_title_cased_sentence_inside_the_story_is_kept():
+    line = "The Port Authority Board Met On Friday."
+    a = cleaned("\n".join([BODY[0], line, BODY[1]]))
+    assert line in a.text

@@ -31,7 +31,7 @@ _BULLET = re.compile(r"^\s*[•·▪►◦‣∙*\-–—]\s+")
 _COUNTER = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\b")
 _SHOW_ALL = re.compile(r"^\s*\d{1,3}\s+(show|view|see)\s+all\b", re.IGNORECASE)
 _LINK_PREFIX = re.compile(
-    r"^\s*(read more|read also|also read|see also|related|more|watch|listen|recommended|"
+    r"^\s*(read more|read also|also read|see also|related( \w+)?|more|watch|listen|recommended|"
     r"more on this story|more from|trending|most read|popular)\s*[:\-–—|»>]", re.IGNORECASE
 )
 # Words of the page around an article. Only applied to short lines (see _is_interface).
@@ -124,6 +124,22 @@ def _mark_comment_footer(lines: list[_Line]) -> None:
             return
 
 
+def _title_case_share(line: str) -> float:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line)]
+    return sum(w[0].isupper() for w in words) / max(1, len(words))
+
+
+def _mark_footer(lines: list[_Line]) -> None:
+    """Short, title-cased lines after the story's last paragraph: the site's footer."""
+    last_prose = max(
+        (i for i, ln in enumerate(lines) if not ln.reason and is_sentence_like(ln.text) and _words(ln.text) >= 8),
+        default=len(lines),
+    )
+    for ln in lines[last_prose + 1 :]:
+        if not ln.reason and _words(ln.text) <= 10 and _title_case_share(ln.text) >= 0.6:
+            ln.drop("footer", "site footer after the article")
+
+
 def _mark_bullet_summary(lines: list[_Line], body_words: Counter[str]) -> None:
     """A bullet list at the top whose points the body goes on to tell is a repeat."""
     bullets: list[_Line] = []
@@ -183,6 +199,7 @@ def clean(article: Article) -> Article:
         if not _BULLET.match(ln.text):
             body_words.update(w for w in re.findall(r"\w+", ln.key) if len(w) > 3)
     _mark_bullet_summary(lines, body_words)
+    _mark_footer(lines)
 
     for i, ln in enumerate(lines):
         text = ln.text
