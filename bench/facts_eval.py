@@ -1,6 +1,7 @@
 """Precision and recall of crossbrief's facts on the annotated dev set (bench/devset/).
 
     .venv/bin/python bench/facts_eval.py                  # quality on bench/devset/own_bundles.json
+    .venv/bin/python bench/facts_eval.py --devset FILE [--bundle ID]   # another file / one bundle of it
     .venv/bin/python bench/facts_eval.py --speed DIR      # warm analysis time of the articles in DIR
 
 Measures (definitions in docs/facts.md, "Measured quality"):
@@ -50,8 +51,10 @@ def _pairs(labels: dict[object, str]) -> set[frozenset]:
     return {frozenset((x, y)) for x, y in itertools.combinations(items, 2) if labels[x] and labels[x] == labels[y]}
 
 
-def evaluate(path: Path) -> dict[str, dict[str, float]]:
+def evaluate(path: Path, only: set[str] | None = None) -> dict[str, dict[str, float]]:
     data = json.loads(path.read_text(encoding="utf-8"))
+    if only:
+        data["bundles"] = [b for b in data["bundles"] if b["id"] in only]
     c = {k: 0 for k in ("fig_pred", "fig_gold", "fig_tp_pred", "fig_tp_gold", "kind_ok", "q_pred", "q_gold", "q_ok",
                         "fg_tp", "fg_pred", "fg_gold", "qg_tp", "qg_pred", "qg_gold", "status_ok", "status_n")}
     for bundle in data["bundles"]:
@@ -151,12 +154,13 @@ def speed(folder: str, runs: int = 5) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", default=str(ROOT / "bench" / "devset" / "own_bundles.json"))
+    parser.add_argument("--bundle", action="append", help="score only the bundle(s) with this id (repeatable)")
     parser.add_argument("--speed", metavar="DIR", help="time warm analysis + cross-source facts of the articles in DIR")
     args = parser.parse_args()
     if args.speed:
         print(f"warm analyse_all + cross_source, best of 5: {speed(args.speed):.2f} s")
         return 0
-    results = evaluate(Path(args.devset))
+    results = evaluate(Path(args.devset), set(args.bundle or []))
     print("| measure | precision | recall | n gold | n predicted |")
     print("|---|---|---|---|---|")
     for name, r in results.items():

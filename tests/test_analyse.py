@@ -165,3 +165,48 @@ def test_roles_keep_their_compounds() -> None:
 
 def test_missing_file_is_an_error_not_a_traceback(tmp_path, capsys) -> None:
     assert analyse_command(str(tmp_path / "nope.txt"), "md") != 0
+
+
+def test_counted_thing_from_event_nouns_compounds_and_subjects() -> None:
+    text = (
+        "MSF said its teams had recorded 31 deaths. The union pointed to 1,500 job losses. "
+        "Turnout was 64 per cent. The plan will save $900 million a year."
+    )
+    figures = {f.value: f for f in analyse(make(text)).figures}
+    assert (figures[31].counted_key, figures[31].event) == ("people", "killed")
+    assert figures[1500].counted_key == "jobs"
+    assert figures[64].counted_key == "people" and figures[64].measure == "percent"  # turnout
+    assert figures[900_000_000].counted_key == "save"  # not "year": "a year" is a rate
+
+
+def test_actor_of_a_figure_is_kept_apart_from_its_source() -> None:
+    text = "The European Union pledged 20 million euros in aid, officials said. The government has released 15 million euros."
+    figures = {f.value: f for f in analyse(make(text)).figures}
+    assert figures[20_000_000].qualifier == "European Union"
+    assert figures[15_000_000].qualifier == "government"
+
+
+def test_she_said_follows_the_last_named_subject() -> None:
+    text = (
+        "“We will fight this,” union leader Jonas Reiter said at the rally.\n"
+        "Chief executive Mara Lindqvist defended the plan on Thursday. “The market has changed,” she said."
+    )
+    quotes = analyse(make(text)).quotes
+    assert [q.speaker for q in quotes] == ["Jonas Reiter", "Mara Lindqvist"]
+
+
+def test_coordinated_verbs_number_of_and_claimed_lives() -> None:
+    text = (
+        "Cholera has killed 27 people and sickened more than 1,300 since August, the ministry said. "
+        "MSF put the number of deaths at 31. Cholera has claimed 29 lives, officials said."
+    )
+    figures = {f.value: f for f in analyse(make(text)).figures}
+    assert figures[27].event == "killed" and figures[1300].event == ""  # "sickened" is not "killed"
+    assert (figures[31].counted_key, figures[31].event) == ("people", "killed")
+    assert figures[29].source == "officials"  # not "Cholera": claiming lives is not speech
+
+
+def test_event_does_not_leak_across_and() -> None:
+    text = "The crash killed at least 14 people and injured more than 60, police said."
+    figures = {f.value: f for f in analyse(make(text)).figures}
+    assert figures[14].event == "killed" and figures[60].event == "injured"

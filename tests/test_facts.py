@@ -148,3 +148,73 @@ def test_aleppo_acceptance() -> None:
     assert not any({376, 600} <= values(g) for g in groups)  # tolls by different reporters stay apart
     offer = [q for q in facts["quotes"] if any("accompany you" in v["text"] for v in q["versions"])]
     assert len(offer) == 1 and len(offer[0]["articles"]) >= 4 and "Mistura" in offer[0]["speaker"]
+
+
+# -- grouping rules added for held-out generality (docs/facts.md) ---------------------------------
+def _facts(*texts: str, date: str = "2024-05-06") -> tuple[list[Article], dict]:
+    articles = [make(t, i, date) for i, t in enumerate(texts)]
+    analyse_all(articles)
+    return articles, cross_source(articles)
+
+
+def test_same_thing_counted_with_other_nouns_is_one_group() -> None:
+    _, facts = _facts(
+        "The storm damaged about 4,200 homes in the valley, officials said. It also destroyed 310 cars.",
+        "Some 4,200 houses were damaged by the storm. Insurers said 310 vehicles were written off.",
+        "Between 4,000 and 4,500 dwellings were hit, the council said.",
+    )
+    homes = _group_with(facts, 4200)
+    assert homes["articles"] == [0, 1, 2] and homes["status"] == "agree"
+    cars = _group_with(facts, 310)
+    assert cars["articles"] == [0, 1] and cars is not homes
+
+
+def test_different_donors_sums_stay_apart() -> None:
+    _, facts = _facts(
+        "The government has released 15 million euros in emergency aid for the flood zone.",
+        "The European Union pledged 20 million euros in aid. The government has released 15 million euros.",
+    )
+    government, eu = _group_with(facts, 15_000_000), _group_with(facts, 20_000_000)
+    assert government is not eu
+    assert government["articles"] == [0, 1] and government["status"] == "agree"
+
+
+def test_two_values_in_one_outlet_are_two_quantities() -> None:
+    _, facts = _facts(
+        "Turnout was 64.2 per cent, the commission said.",
+        "Turnout stood at 64.2 per cent, up from 58 per cent at the previous vote.",
+    )
+    turnout = _group_with(facts, 64.2)
+    assert turnout["articles"] == [0, 1] and turnout["status"] == "agree"
+    assert 58 not in {c["value"] for c in turnout["claims"]}
+
+
+def test_tolls_of_different_dates_stay_apart() -> None:
+    _, facts = _facts(
+        "On Friday the ministry reported 19 deaths from cholera.",
+        "Cholera has killed 27 people, the ministry said on Monday.",
+    )
+    assert _group_with(facts, 19) is not _group_with(facts, 27)
+
+
+def test_short_and_paraphrased_quotes_of_one_speaker_are_grouped() -> None:
+    _, facts = _facts(
+        "“We are racing against time,” said agency spokeswoman Lina Farrow. “It is not over,” she added.",
+        "“We are racing against the clock to reach those still trapped,” Lina Farrow said. Ms Farrow said the search was “not over”.",
+        "“We are racing to rebuild the bridge,” said engineer Tom Hale.",
+    )
+    groups = [g for g in facts["quotes"] if len(g["articles"]) > 1]
+    texts = [{v["text"] for v in g["versions"]} for g in groups]
+    assert any({"We are racing against time", "We are racing against the clock to reach those still trapped"} <= t for t in texts)
+    assert any("not over" in t for t in texts)
+    hale = next(g for g in facts["quotes"] if any("bridge" in v["text"] for v in g["versions"]))
+    assert hale["articles"] == [2]  # another speaker's similar words are another statement
+
+
+def test_reporter_named_in_more_or_fewer_words_is_one_reporter() -> None:
+    _, facts = _facts(
+        "At least 27 people have died, according to the health ministry.",
+        "The ministry said 27 people had died. The charity MSF said 31 people had died.",
+    )
+    ministry = _group_with(facts, 27)
+    assert ministry["articles"] == [0, 1] and ministry is not _group_with(facts, 31)

@@ -133,6 +133,7 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
     """
     forms: dict[str, Counter[str]] = {}
     labels: dict[str, Counter[str]] = {}
+    titled: set[str] = set()
     for m in mentions:
         name = clean_name(m.text, m.label)
         if not name or not any(c.isalpha() for c in name):
@@ -142,6 +143,7 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
         labels.setdefault(key, Counter())[m.label] += 1
         if _looks_personal(m.text):
             labels[key]["PERSON"] += 3
+            titled.add(key)
 
     def label_of(key: str) -> str:
         counts = labels[key]
@@ -152,7 +154,8 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
     tokens = {k: _name_tokens(k) for k in forms}
     # A full name ending in a name known to be a person's is a person's too ("Staffan de Mistura"
     # tagged ORG, "Mr de Mistura" titled).
-    personal = {tuple(tokens[k]) for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 2}
+    # "Ms Brisk" makes "Elena Brisk" a person as well.
+    personal = {tuple(tokens[k]) for k in forms if label_of(k) == "PERSON" and (len(tokens[k]) >= 2 or k in titled)}
     for k in forms:
         if label_of(k) != "PERSON" and any(tuple(tokens[k][-len(t):]) == t for t in personal if len(t) < len(tokens[k])):
             labels[k]["PERSON"] += sum(labels[k].values())
@@ -600,6 +603,8 @@ def _mentions(article: Article, sents: list[_Parsed]) -> list[Mention]:
     out: list[Mention] = []
     for p in sents:
         for ent in p.doc.ents:
+            if ent.label_ == "PERSON" and not any(t.pos_ == "PROPN" for t in ent):
+                continue  # "Turnout was 64 per cent": a common noun the small model took for a name
             if ent.label_ in ENTITY_LABELS and any(c.isalpha() for c in ent.text):
                 out.append(Mention(ent.text, ent.label_, p.start + ent.start_char, p.start + ent.end_char, article.index))
     return out
@@ -828,7 +833,13 @@ def _learn_speech_subjects(ctx: _Context) -> None:
                     name, _, how, _ = _speaker_of(ctx, subj, p)
                     if how in ("name", "role") and name and ctx.is_person(name):
                         found.append((p.abs(subj), name))
-    ctx.speech_subjects = sorted(found)
+            elif t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ in ("VERB", "AUX") and not ctx.in_quote(p.abs(t)):
+                # A named person doing anything ("Elena Brisk refused to concede.") is who a
+                # following "she said" most likely refers to.
+                m = _entity_covering(ctx, p.abs(t))
+                if m is not None and m.label == "PERSON" and m.canonical:
+                    found.append((p.abs(t), m.canonical))
+    ctx.speech_subjects = sorted(set(found))
 
 
 def _speech_verb_near(p: _Parsed, lo: int, hi: int, ctx: _Context, verbs: set[str]) -> Any | None:
@@ -920,7 +931,7 @@ _PEOPLE = {
     "people", "person", "civilian", "resident", "inhabitant", "citizen", "individual", "villager",
     "refugee", "migrant", "life", "soul", "victim", "worker", "employee", "staff", "protester",
     "demonstrator", "passenger", "patient", "participant", "voter", "pilgrim", "tourist", "visitor",
-    "miner", "farmer", "man", "woman", "adult", "crowd", "turnout", "attendance", "marcher",
+    "miner", "farmer", "man", "woman", "adult", "crowd", "turnout", "attendance", "marcher", "workforce",
 }
 _POLICE = {"police", "policeman", "policemen", "officer", "guard", "policewoman"}
 _CHILDREN = {"child", "kid", "minor", "baby", "infant", "boy", "girl", "student", "pupil"}
@@ -938,9 +949,27 @@ _SINCE = re.compile(r"\bsince\s+(?P<what>[^,.;:]{2,40})", re.I)
 _PERIOD = re.compile(r"\b(?:over|in|during|for|within)\s+the\s+(?:past|last|previous|next)\s+(?:[\w-]+\s+){0,2}?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
 
 
+# Nouns that count the same thing in other words (docs/facts.md); other near-synonyms ("cars" and
+# "vehicles") are matched across the bundle by the embedding of the noun (facts.py).
+_SAME_THING = {
+    "jobs": {"job", "position", "role", "post", "redundancy", "layoff", "lay-off", "job cut", "job loss"},
+    "homes": {"home", "house", "dwelling", "residence", "housing unit"},
+    "households": {"household", "family"},
+    "observers": {"observer", "monitor"},
+}
+_CLASS_OF = {lemma: cls for cls, lemmas in _SAME_THING.items() for lemma in lemmas}
+# Event nouns counted directly ("31 deaths", "a death toll of 41"): people, with that event.
+_EVENT_NOUNS = {"death": "killed", "fatality": "killed", "toll": "killed", "life": "killed", "injury": "injured",
+                "casualty": "injured", "arrest": "arrested"}
+# Nouns that carry the thing counted in a compound: "job losses", "job cuts" count jobs.
+_CHANGE_NOUNS = {"loss", "cut", "reduction"}
+
+
 def counted_class(lemma: str, is_plural_propn: bool = False) -> str:
     """The normalised class of a counted noun (documented in docs/facts.md)."""
     lemma = lemma.lower()
+    if lemma in _CLASS_OF:
+        return _CLASS_OF[lemma]
     if lemma in _PEOPLE or is_plural_propn:
         return "people"
     if lemma in _CHILDREN:
@@ -1002,8 +1031,46 @@ def _counted_noun(last: Any, own: set[int]) -> Any | None:
     head = last.head
     if last.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN") and head.i > last.i and head.i not in own:
         return head if _plausible_noun(head, last) else None
-    doc = last.doc
-    return _noun_to_the_right(last, own) or _noun_holding(last)
+    return _noun_to_the_right(last, own) or _noun_holding(last) or _noun_of_subject(last, own)
+
+
+# Verbs whose subject is what a bare number measures: "Turnout was 64.2 per cent", "Revenue fell
+# 9 per cent to $8.1 billion", "the death toll rose to 41".
+_LEVEL_VERBS = {"be", "stand", "reach", "rise", "fall", "drop", "climb", "increase", "decrease", "grow", "total",
+                "hit", "jump", "surge", "plunge", "slip", "decline", "sink", "soar", "tumble", "top", "exceed"}
+
+
+def _noun_of_subject(last: Any, own: set[int]) -> Any | None:
+    node = last
+    for _ in range(4):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            break
+        if node.pos_ != "ADP" and node.i not in own:
+            return None
+    if node.lemma_.lower() not in _LEVEL_VERBS:
+        return None
+    for c in node.children:
+        if c.dep_ == "nsubj" and c.i not in own and (c.pos_ == "NOUN" or (c.pos_ == "PROPN" and c.i == c.sent.start and not list(c.children))):
+            return c  # a capitalised first word alone ("Turnout") is taken as a common noun
+    return None
+
+
+def _money_verb(last: Any, own: set[int]) -> Any | None:
+    """The verb a sum of money is the object of, when no noun says what it is: "lost $312m",
+    "save $900m a year" (the verb's lemma stands for the thing counted)."""
+    node = last
+    for _ in range(3):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.pos_ == "VERB":
+            return None if node.lemma_.lower() in _ATTRIBUTION_VERBS or node.lemma_.lower() in _LEVEL_VERBS else node
+        if node.pos_ != "ADP" and node.i not in own:
+            return None
+    return None
 
 
 def _aside_mark(t: Any) -> bool:
@@ -1040,6 +1107,9 @@ def _noun_to_the_right(last: Any, own: set[int]) -> Any | None:
                 continue
         if t.i in own:
             return None
+        if t.pos_ == "NOUN" and t.lemma_.lower() in _TIME_UNITS and i > 0 and doc[i - 1].lower_ in ("a", "an", "per", "each", "every"):
+            i += 1  # "$900 million a year": a rate, not the thing counted
+            continue
         if t.pos_ == "NOUN" or (t.pos_ == "PROPN" and t.tag_ == "NNPS"):
             return t if _plausible_noun(t, last) else None
         if t.pos_ in ("VERB", "AUX", "SCONJ") or (t.pos_ == "ADP" and t.lower_ not in ("of",)) or t.text in ",;:.":
@@ -1050,10 +1120,20 @@ def _noun_to_the_right(last: Any, own: set[int]) -> Any | None:
 
 def _describe(f: Figure, noun: Any | None, toks: list[Any], p: _Parsed, ctx: _Context, own: set[int]) -> None:
     """Fill counted, measure, qualifier, event and place from the parse around the number."""
+    if noun is not None and noun.lemma_.lower() in _CONTAINER_NOUNS:
+        # "the number of deaths", "a total of 1,342 cases": what the number is a number of
+        inner = next((o for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"), None)
+        noun = inner if inner is not None else noun
     if noun is not None:
         lemma = noun.lemma_.lower()
         f.counted = p.doc[toks[-1].i + 1: noun.i + 1].text.strip(" -–") if noun.i > toks[-1].i else noun.text
+        compound = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i < noun.i]
+        if lemma in _CHANGE_NOUNS and compound:
+            lemma = compound[-1].lemma_.lower()  # "1,500 job losses" counts jobs
         f.counted_key = counted_class(lemma, noun.tag_ == "NNPS" or (noun.ent_type_ == "NORP" and noun.text.endswith("s")))
+        if lemma in _EVENT_NOUNS and not (lemma == "life" and noun.head.lemma_.lower() not in ("claim", "take", "lose", "cost")):
+            f.counted_key = "people"  # "31 deaths", "claimed 27 lives": people, event below
         if lemma in _CURRENCY_WORDS:
             f.unit = f.unit or _CURRENCY_WORDS[lemma]
         for t in p.doc[toks[-1].i + 1: noun.i]:
@@ -1061,6 +1141,10 @@ def _describe(f: Figure, noun: Any | None, toks: list[Any], p: _Parsed, ctx: _Co
                 m = ctx.entity_in(p.abs(t), p.abs(t) + len(t.text), {"ORG", "NORP", "PERSON", "GPE"})
                 f.qualifier = m.canonical if m else t.text
                 break
+    if noun is None and f.unit and f.unit != "%":
+        verb = _money_verb(toks[-1], own)
+        if verb is not None:
+            f.counted, f.counted_key = verb.text, verb.lemma_.lower()
     if f.unit == "%":
         f.measure = "percent"
     elif f.unit:
@@ -1070,7 +1154,70 @@ def _describe(f: Figure, noun: Any | None, toks: list[Any], p: _Parsed, ctx: _Co
     elif noun is not None and noun.lemma_.lower().rstrip("s") in _TIME_UNITS:
         f.measure = "duration"
     f.event = _event_of(toks[-1], noun, own)
+    if noun is not None and noun.lemma_.lower() in _EVENT_NOUNS and f.counted_key == "people":
+        f.event = _EVENT_NOUNS[noun.lemma_.lower()]
+    if not f.qualifier:
+        f.qualifier = _actor(noun if noun is not None else toks[-1], ctx, p, own)
     f.place = _place(p, noun if noun is not None else toks[-1])
+
+
+_CONTAINER_NOUNS = {"number", "total", "tally", "count", "figure"}
+
+# Common nouns that name who gives, spends, wins or loses a quantity ("the government has released
+# 15 million euros"); named organisations, places, groups and people always do.
+_ACTOR_NOUNS = {
+    "government", "ministry", "state", "union", "company", "council", "bank", "agency", "authority", "commission",
+    "party", "donor", "charity", "army", "military", "administration", "parliament", "assembly", "court", "city",
+    "region", "province", "country", "fund", "committee", "board", "club", "team", "insurer", "investor", "buyer",
+}
+
+
+def _actor(anchor: Any, ctx: _Context, p: _Parsed, own: set[int]) -> str:
+    """Who the quantity belongs to, as opposed to who reports it: the subject of the verb that
+    governs the figure ("The European Union pledged 20 million euros", "the Greens took seven
+    seats"), the agent of a passive ("doses supplied by the WHO") or a possessor ("the EU's aid").
+    Attribution verbs (said, estimated, ...) give the source, not the actor."""
+    for c in anchor.children:
+        if c.dep_ == "poss":
+            name = _actor_name(c, ctx, p)
+            if name:
+                return name
+        if c.dep_ == "acl":
+            for a in c.children:
+                if a.dep_ == "agent":
+                    for o in a.children:
+                        if o.dep_ == "pobj":
+                            name = _actor_name(o, ctx, p)
+                            if name:
+                                return name
+    node = anchor
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX"):
+            break
+        if node.head.i == node.i:
+            return ""
+        node = node.head
+    if node.pos_ not in ("VERB", "AUX") or (node.lemma_.lower() in _ATTRIBUTION_VERBS and node.lemma_.lower() != "announce"):
+        return ""
+    for c in node.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.i not in own and not (c.i <= anchor.i <= c.right_edge.i):
+            return _actor_name(c, ctx, p) if c.dep_ == "nsubj" else ""
+        if c.dep_ == "agent":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return _actor_name(o, ctx, p)
+    return ""
+
+
+def _actor_name(token: Any, ctx: _Context, p: _Parsed) -> str:
+    start = p.abs(token.left_edge)
+    end = p.abs(token) + len(token.text)
+    m = ctx.entity_in(start, end, {"ORG", "GPE", "NORP", "PERSON"})
+    if m is not None:
+        return m.canonical
+    if token.pos_ == "NOUN" and token.lemma_.lower() in _ACTOR_NOUNS:
+        return token.lemma_.lower()
+    return ""
 
 
 def _event_of(last: Any, noun: Any | None, own: set[int]) -> str:
@@ -1080,8 +1227,8 @@ def _event_of(last: Any, noun: Any | None, own: set[int]) -> str:
     # unless the noun sits in a prepositional phrase ("50,000 out of 250,000 inhabitants have
     # been displaced": the verb is the head's).
     for t in doc[anchor.i + 1: anchor.i + (4 if anchor.dep_ != "pobj" else 1)]:
-        if t.i in own:
-            break
+        if t.i in own or t.pos_ == "CCONJ":
+            break  # "killing at least 14 people and injuring more than 60": the next verb is the next figure's
         ev = _EVENT_OF.get(t.lemma_.lower()) or _EVENT_OF.get(t.lower_)
         if ev:
             return ev
@@ -1101,6 +1248,8 @@ def _event_of(last: Any, noun: Any | None, own: set[int]) -> str:
                 return "displaced"
         if node.head.i == node.i or node.head.i in own:
             break
+        if node.dep_ == "conj" and node.pos_ == "VERB":
+            break  # "killed 27 people and sickened more than 1,300": a coordinated verb has its own event
         node = node.head
         ev = _EVENT_OF.get(node.lemma_.lower()) or _EVENT_OF.get(node.lower_)
         if ev:
@@ -1199,12 +1348,16 @@ def _nearest_verb(p: _Parsed, f: Figure, ctx: _Context) -> Any | None:
     for t in p.doc:
         if t.lemma_.lower() not in _ATTRIBUTION_VERBS or t.pos_ != "VERB" or ctx.in_quote(p.abs(t)):
             continue
-        if any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in t.children):
+        if any(c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in t.children):
+            continue  # "cholera has claimed 27 lives": not an attribution
+        governs = t.i in ancestors
+        # "as he said", "when officials said": a subordinate speech verb attributes only the
+        # figures of its own clause ("while organisers said more than 100,000 had taken part").
+        if not governs and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in t.children):
             continue
         subj = _subject(t)
         if subj is None or number.i in {x.i for x in subj.subtree}:
             continue
-        governs = t.i in ancestors
         trails = t.dep_ in ("parataxis", "ccomp", "advcl", "conj") and t.head.i in ancestors and t.i > number.i
         if governs or trails:
             d = abs(t.i - number.i)
@@ -1214,9 +1367,13 @@ def _nearest_verb(p: _Parsed, f: Figure, ctx: _Context) -> Any | None:
 
 
 # -- public API ----------------------------------------------------------------------------------
-def _analyse_parsed(article: Article, sents: list[_Parsed], fallback_date: str = "") -> _Context:
+def _analyse_parsed(article: Article, sents: list[_Parsed], fallback_date: str = "", persons: set[str] | None = None) -> _Context:
     ctx = _Context(article, sents)
     mentions = _mentions(article, sents)
+    if persons:
+        for m in mentions:
+            if m.label in ("ORG", "NORP") and fold(clean_name(m.text, "PERSON")) in persons:
+                m.label = "PERSON"
     set_canonical(mentions)
     ctx.mentions = mentions
     ctx.mention_starts = [m.start for m in mentions]
@@ -1245,9 +1402,14 @@ def analyse_all(articles: list[Article]) -> None:
     dated = Counter(a.date[:10] for a in articles if _iso_date(a.date))
     fallback = dated.most_common(1)[0][0] if dated else ""
     roles: dict[str, Counter[str]] = {}
-    for article, sents in zip(articles, _parse(articles)):
+    parsed = _parse(articles)
+    # Who is a person is decided over the whole bundle first: one outlet's "Ms Brisk" tells that
+    # another's "Elena Brisk" (tagged ORG by the small model) is a speaker.
+    everyone = [m for article, sents in zip(articles, parsed) for m in _mentions(article, sents)]
+    persons = {k for k, (_, label) in canonical_names(everyone).items() if label == "PERSON"} if len(articles) > 1 else set()
+    for article, sents in zip(articles, parsed):
         try:
-            ctx = _analyse_parsed(article, sents, fallback)
+            ctx = _analyse_parsed(article, sents, fallback, persons)
         except Exception as exc:  # noqa: BLE001 -- one odd article must not sink the brief
             print(f"crossbrief: {article.source}: analysis failed ({type(exc).__name__}: {exc})", file=sys.stderr)
             continue

@@ -3,16 +3,20 @@ a timeline and what only one outlet reports; plus their Markdown rendering.
 
 The rules (documented with the JSON shape in docs/facts.md):
 
-* Figures are grouped by the thing counted (normalised class: "civilians" and "people" are one),
-  the event for tolls (killed, injured, displaced, ...) and the start date of the count ("since
-  19 September"). Tolls compiled by different named reporters stay apart: they are different
-  counts, not a conflict. Inside a bucket, figures more than a factor of two apart are different
-  quantities ("8,000 fighters" in total vs "900 Nusra fighters").
+* Figures are grouped by the thing counted (normalised class: "civilians" and "people" are one;
+  counted nouns whose embeddings are close, "homes" and "houses", too), the event for tolls
+  (killed, injured, displaced, ...) and the start date of the count ("since 19 September").
+  Tolls compiled by different named reporters stay apart: they are different counts, not a
+  conflict. Inside a bucket, figures are clustered closest pair first, never across a factor of
+  three ("8,000 fighters" in total vs "900 Nusra fighters") and never joining two figures that
+  are better read as different quantities than as a disagreement: two values from one outlet,
+  from different actors (the government's EUR 15m and the EU's EUR 20m), or of different dates.
 * A group *agrees* when one value satisfies every outlet's statement: "about X" and "X" allow
   only X, "more than X" allows X and above, "up to X" allows 0..X, "X to Y" allows X..Y. So a
   value inside another outlet's range is compatible; 250,000 and 275,000 differ.
-* Quotes are grouped when the words overlap (most of the shorter quote's words are in the
-  longer) or the sentence embeddings are close, and the speakers do not contradict each other.
+* Quotes are grouped when the embeddings are very close or most content words are shared, or --
+  for the same named speaker -- when a short quote is contained in another, or the embeddings are
+  fairly close, or half the content words are shared with some semantic similarity.
 """
 
 from __future__ import annotations
@@ -40,11 +44,13 @@ from crossbrief.model import (
 TOLL_EVENTS = {"killed", "injured", "displaced", "arrested", "missing"}
 GROUPED_MEASURES = {"count", "percent", "money"}
 MAGNITUDE_FACTOR = 3.0  # figures further apart than this are different quantities
-QUOTE_MIN_WORDS = 4
+QUOTE_MIN_WORDS = 2
 QUOTE_COSINE = 0.80  # sentence-embedding similarity that makes two quotes one statement
-QUOTE_OVERLAP = 0.70  # share of the shorter quote's words found in the longer
-QUOTE_CANDIDATE_COSINE = 0.45  # below this, two quotes are never compared word by word
-QUOTE_OVERLAP_MIN_WORDS = 5  # ... counted only when the shorter has this many words of 3+ letters
+QUOTE_OVERLAP = 0.70  # share of the shorter quote's content words found in the longer
+QUOTE_CANDIDATE_COSINE = 0.45  # below this, two quotes are compared only if one is short
+QUOTE_OVERLAP_MIN_WORDS = 4  # ... counted only when the shorter has this many content words
+QUOTE_SPEAKER_COSINE = 0.65  # the same named speaker: embedding similarity enough on its own
+QUOTE_SPEAKER_OVERLAP = 0.5  # ... or this share of content words plus QUOTE_CANDIDATE_COSINE
 TIMELINE_COSINE = 0.60
 TIMELINE_MAX = 20
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
@@ -79,19 +85,62 @@ def _source_key(source: str) -> str:
     return re.sub(r"\W+", " ", source.lower()).strip()
 
 
+KEY_COSINE = 0.75  # counted nouns whose embeddings are this close count the same thing ("homes", "houses")
+MAX_PAIRWISE = 400  # above this many figures in one bucket, only neighbours by magnitude are compared
+
+
+def _key_aliases(keys: Iterable[str]) -> dict[str, str]:
+    """Each counted key -> the key of its synonym class: keys whose words embed close together
+    ("home" / "house", "car" / "vehicle", "worker" / "employee") share one class."""
+    distinct = sorted({k for k in keys if k})
+    if len(distinct) < 2:
+        return {k: k for k in distinct}
+    from crossbrief.embed import get_encoder
+
+    vectors = get_encoder().encode(distinct)
+    parent = list(range(len(distinct)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    rows, cols = np.nonzero(np.triu(vectors @ vectors.T >= KEY_COSINE, k=1))
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        parent[find(i)] = find(j)
+    return {k: distinct[find(i)] for i, k in enumerate(distinct)}
+
+
+def _figure_date(article: Article, f: Any) -> str:
+    """The resolved date written in the figure's sentence nearest to it ("on Friday", "in 2019")."""
+    best, gap = "", 10**9
+    for d in article.dates:
+        if d.sentence == f.sentence and d.value and not d.value.startswith("--"):
+            g = abs(d.start - f.start)
+            if g < gap:
+                best, gap = d.value, g
+    return best
+
+
 def _buckets(articles: list[Article]) -> dict[tuple[str, str, str], list[Any]]:
     buckets: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
+    kept: list[Any] = []
     for a in articles:
         seen: set[tuple[str, str, float, str]] = set()
         for f in a.figures:
             if f.measure not in GROUPED_MEASURES or f.kind == "vague" or not f.counted_key or f.value <= 0:
                 continue
-            key = (f.counted_key + (f"|{f.unit}" if f.unit else ""), f.event, f.since)
-            dedupe = (*key[:2], f.value, f.kind)
+            dedupe = (f.counted_key, f.unit, f.event, f.value, f.kind)
             if dedupe in seen:  # the same figure repeated by one outlet (standfirst and body)
                 continue
             seen.add(dedupe)
-            buckets[key].append(f)
+            f._date = _figure_date(a, f)  # noqa: SLF001 -- scratch value for the grouping below
+            kept.append(f)
+    aliases = _key_aliases(f.counted_key for f in kept)
+    for f in kept:
+        key = (aliases.get(f.counted_key, f.counted_key) + (f"|{f.unit}" if f.unit else ""), f.event, f.since)
+        buckets[key].append(f)
     return buckets
 
 
@@ -106,22 +155,73 @@ def _split_by_reporter(event: str, figures: list[Any]) -> list[tuple[str, list[A
         k = _source_key(f.source)
         by[k].append(f)
         names.setdefault(k, f.source)
+    # "ministry" and "health ministry" are one reporter: a name whose words are all in another's
+    for k in sorted(by, key=len):
+        wider = [o for o in by if o != k and k and set(k.split()) < set(o.split())]
+        if len(wider) == 1:
+            by[wider[0]].extend(by.pop(k))
     named = [k for k in by if k]
     if len(named) <= 1:
         return [(names[named[0]] if named else "", figures)]
     return [(names.get(k, ""), fs) for k, fs in by.items()]
 
 
+def _different_quantities(f: Any, g: Any) -> bool:
+    """True when two figures that do not agree are better read as two quantities than as a
+    disagreement: one outlet giving both (unless two different named sources give them: "police
+    put the crowd at 35,000, organisers at 100,000"), different actors ("the
+    government's 15 million euros" and "the EU's 20 million"), or different dates ("19 deaths on
+    Friday", "27 on Monday"). Figures that agree are never kept apart by these rules."""
+    if agreement([f, g]) == "agree":
+        return False
+    if f.article == g.article and not (f.source and g.source and _source_key(f.source) != _source_key(g.source)):
+        return True  # one outlet, two values, not two named sources disagreeing
+    if _qualifiers_differ(f.qualifier, g.qualifier):
+        return True
+    df, dg = getattr(f, "_date", ""), getattr(g, "_date", "")
+    return bool(df and dg and df != dg)
+
+
+def _qualifiers_differ(a: str, b: str) -> bool:
+    """Two named actors/groups with no name word in common ("European Union" / "government");
+    "Nusra" and "Jabhat al-Nusra" are one."""
+    ta = {t for t in re.findall(r"[a-z0-9]+", a.lower()) if len(t) >= 3 and t != "the"}
+    tb = {t for t in re.findall(r"[a-z0-9]+", b.lower()) if len(t) >= 3 and t != "the"}
+    return bool(ta and tb and not ta & tb)
+
+
 def _clusters(figures: list[Any]) -> list[list[Any]]:
-    """Single-linkage on magnitude: neighbours within MAGNITUDE_FACTOR share a cluster."""
-    ordered = sorted(figures, key=_magnitude)
-    out: list[list[Any]] = []
-    for f in ordered:
-        if out and _magnitude(f) <= _magnitude(out[-1][-1]) * MAGNITUDE_FACTOR:
-            out[-1].append(f)
-        else:
-            out.append([f])
-    return out
+    """Agglomerative grouping, closest pair first (pairs that agree first, then by ratio): two
+    figures link when they are within MAGNITUDE_FACTOR of each other, and two clusters merge only
+    when no pair across them is a pair of different quantities (`_different_quantities`)."""
+    n = len(figures)
+    order = sorted(range(n), key=lambda i: _magnitude(figures[i]))
+    window = n if n <= MAX_PAIRWISE else 20
+    pairs = []
+    for a in range(n):
+        for b in range(a + 1, min(n, a + 1 + window)):
+            i, j = order[a], order[b]
+            ratio = math.log(_magnitude(figures[j]) / _magnitude(figures[i]))
+            compatible = agreement([figures[i], figures[j]]) == "agree"
+            if ratio > math.log(MAGNITUDE_FACTOR):
+                if window == n:
+                    break
+                continue
+            pairs.append((0.0 if compatible else ratio, figures[i].article == figures[j].article, i, j))
+    pairs.sort()
+    members = {i: [i] for i in range(n)}
+    root = list(range(n))
+    for _, _, i, j in pairs:
+        ri, rj = root[i], root[j]
+        if ri == rj:
+            continue
+        if any(_different_quantities(figures[x], figures[y]) for x in members[ri] for y in members[rj]):
+            continue
+        for x in members[rj]:
+            root[x] = ri
+        members[ri].extend(members.pop(rj))
+    return [[figures[i] for i in sorted(m, key=lambda i: _magnitude(figures[i]))]
+            for m in sorted(members.values(), key=lambda m: min(_magnitude(figures[i]) for i in m))]
 
 
 def _most_common(values: Iterable[str]) -> str:
@@ -176,14 +276,72 @@ def group_figures(articles: list[Article]) -> list[FigureGroup]:
 
 
 # -- quotes --------------------------------------------------------------------------------------
+_STOP = set("""a an the and or but of to in on at for with by from as is are was were be been being it its this that
+these those there their they them we our us you your he she his her him i me my not no do does did have has had will
+would can could should shall may might must so if than then just very also all any every some what which who whom
+whose when where why how into onto about over under up down out off again only own same too now s t""".split())
+_CONTRACTIONS = [("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'m", " am"), ("'d", " would")]
+
+
+def _stem(word: str) -> str:
+    """A crude suffix-stripping stem: "racing"/"race", "conceding"/"concede", "looked"/"look"."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")) if len(w) > 2}
+    """Content-word stems of a quote (function words and contractions removed)."""
+    text = text.lower().replace("’", "'").replace("won't", "will not").replace("can't", "can not")
+    for short, full in _CONTRACTIONS:
+        text = text.replace(short, full)
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP and len(w) > 1}
+
+
+def _names_match(a: str, b: str) -> bool:
+    """"Brisk" and "Elena Brisk" name one person: equal, or the shorter ends the longer."""
+    x, y = sorted((re.findall(r"\w+", a.lower()), re.findall(r"\w+", b.lower())), key=len)
+    return bool(x) and y[-len(x):] == x
 
 
 def _speakers_compatible(a: Any, b: Any) -> bool:
     if not a.speaker or not b.speaker or not a.resolved_by or not b.resolved_by:
         return True
-    return a.speaker.lower() == b.speaker.lower()
+    return _names_match(a.speaker, b.speaker)
+
+
+def _same_speaker(a: Any, b: Any) -> bool:
+    """Both name the same speaker, at least one of them resolved (the other may be the name as
+    written next to the quote when the tagger missed it)."""
+    return bool(a.speaker and b.speaker and (a.resolved_by or b.resolved_by)) and _names_match(a.speaker, b.speaker)
+
+
+def _all_words(text: str) -> set[str]:
+    text = text.lower().replace("’", "'").replace("won't", "will not").replace("can't", "can not")
+    for short, full in _CONTRACTIONS:
+        text = text.replace(short, full)
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", text)}
+
+
+def same_statement(cosine: float, shared: float, small: int, same_speaker: bool, contained: bool = False) -> bool:
+    """Whether two quotes (speakers not contradicting) are one statement (docs/facts.md).
+
+    `shared`: share of the shorter quote's content words found in the longer; `small`: how many
+    content words the shorter has; `contained`: every word of the shorter quote (two or more) is
+    in the longer. The same named speaker lowers the bar: a reporter who paraphrases keeps the
+    speaker and some key words ("racing against time" / "racing against the clock"), and a short
+    fragment ("not over", "not let them down") matches a full quote that contains it.
+    """
+    if cosine >= QUOTE_COSINE:
+        return True
+    if shared >= QUOTE_OVERLAP and small >= QUOTE_OVERLAP_MIN_WORDS:
+        return True
+    if not same_speaker:
+        return False
+    if contained or (shared >= 0.99 and small >= 2):
+        return True
+    return cosine >= QUOTE_SPEAKER_COSINE or (cosine >= QUOTE_CANDIDATE_COSINE and shared >= QUOTE_SPEAKER_OVERLAP and small >= 2)
 
 
 def group_quotes(articles: list[Article]) -> list[QuoteGroup]:
@@ -194,6 +352,7 @@ def group_quotes(articles: list[Article]) -> list[QuoteGroup]:
 
     vectors = get_encoder().encode([q.text for q in quotes])
     words = [_words(q.text) for q in quotes]
+    every = [_all_words(q.text) for q in quotes]
     parent = list(range(len(quotes)))
 
     def find(i: int) -> int:
@@ -203,14 +362,29 @@ def group_quotes(articles: list[Article]) -> list[QuoteGroup]:
         return i
 
     sims = vectors @ vectors.T
-    # Only pairs with some semantic similarity are compared word by word: quadratic work stays in numpy.
+    # Only pairs with some semantic similarity are compared word by word: quadratic work stays in
+    # numpy. A short quote is a candidate whatever its embedding, when a word of it is shared.
     rows, cols = np.nonzero(np.triu(sims >= QUOTE_CANDIDATE_COSINE, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist()):
+    candidates = set(zip(rows.tolist(), cols.tolist()))
+    short = [i for i, w in enumerate(every) if len(w) <= 5]
+    if short:
+        index: dict[str, list[int]] = defaultdict(list)
+        for i, w in enumerate(every):
+            for stem in w:
+                index[stem].append(i)
+        for i in short:
+            for stem in every[i]:
+                for j in index[stem][:200]:
+                    if j != i:
+                        candidates.add((min(i, j), max(i, j)))
+    for i, j in sorted(candidates):
         if quotes[i].article == quotes[j].article or not _speakers_compatible(quotes[i], quotes[j]):
             continue
-        small = min(len(words[i]), len(words[j])) or 1
-        overlap = len(words[i] & words[j]) / small
-        if sims[i, j] >= QUOTE_COSINE or (overlap >= QUOTE_OVERLAP and small >= QUOTE_OVERLAP_MIN_WORDS):
+        small = min(len(words[i]), len(words[j]))
+        shared = len(words[i] & words[j]) / (small or 1)
+        a, b = sorted((every[i], every[j]), key=len)
+        contained = len(a) >= 2 and a <= b
+        if same_statement(float(sims[i, j]), shared, small, _same_speaker(quotes[i], quotes[j]), contained):
             parent[find(i)] = find(j)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
