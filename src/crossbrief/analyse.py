@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections import Counter
+from collections import OrderedDict, Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -593,10 +593,30 @@ def _parse(articles: list[Article]) -> list[list[_Parsed]]:
         for s in article.sentences:
             jobs.append((ai, s.index, s.start, article.text[s.start:s.end][:MAX_SENTENCE_CHARS]))
     parsed: list[list[_Parsed]] = [[] for _ in articles]
-    docs = nlp.pipe((j[3] for j in jobs), batch_size=256)
+    docs = _parse_texts(nlp, [j[3] for j in jobs])
     for (ai, si, start, _), doc in zip(jobs, docs):
         parsed[ai].append(_Parsed(si, start, doc, [t.idx + start for t in doc]))
     return parsed
+
+
+# Parses of recent sentences, so that re-briefing a bundle (a story followed as articles arrive,
+# a repeated API call) parses only what is new. Docs are only read after parsing, never changed.
+_DOC_CACHE_SIZE = 20_000
+_doc_cache: OrderedDict[tuple[int, str], Any] = OrderedDict()
+
+
+def _parse_texts(nlp: Any, texts: list[str]) -> list[Any]:
+    with _nlp_lock:
+        todo = list(dict.fromkeys(t for t in texts if (id(nlp), t) not in _doc_cache))
+        for text, doc in zip(todo, nlp.pipe(todo, batch_size=256)):
+            _doc_cache[(id(nlp), text)] = doc
+        docs = []
+        for t in texts:
+            _doc_cache.move_to_end((id(nlp), t))
+            docs.append(_doc_cache[(id(nlp), t)])
+        while len(_doc_cache) > _DOC_CACHE_SIZE:
+            _doc_cache.popitem(last=False)
+        return docs
 
 
 def _mentions(article: Article, sents: list[_Parsed]) -> list[Mention]:

@@ -65,23 +65,48 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return analyse_command(args.input, args.format or "md", output=args.output)
 
 
+def _data_errors(run):
+    """Run a data command; unreadable or malformed data files are the user's to fix: one line."""
+    import zlib
+
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except (ValueError, EOFError, zlib.error) as err:
+            _say(f"{args.input}: {(str(err).splitlines() or [type(err).__name__])[0]}")
+            return EXIT_UNUSABLE
+
+    return wrapped
+
+
+@_data_errors
 def cmd_batch(args: argparse.Namespace) -> int:
     from crossbrief.learn import run_batch
 
+    if args.words is not None and args.words < 10:
+        _say(f"--words {args.words}: the budget must be at least 10 words")
+        return EXIT_UNUSABLE
     return run_batch(args.input, args.output, args.words)
 
 
+@_data_errors
 def cmd_eval(args: argparse.Namespace) -> int:
     from crossbrief.evaluate import run_eval
 
-    run_eval(args.input, args.words, args.limit)
-    return EXIT_OK
+    result = run_eval(args.input, args.words, args.limit)
+    if not result.get("clusters"):
+        _say(f"{args.input}: no cluster could be scored (each line must be a JSON object with "
+             "'documents' and a reference 'summary' or 'references')")
+        return EXIT_UNUSABLE
+    return EXIT_SKIPPED if result.get("skipped") else EXIT_OK
 
 
+@_data_errors
 def cmd_train(args: argparse.Namespace) -> int:
     from crossbrief.learn import train
 
-    path = train(args.input, args.output, limit=args.limit)
+    options = {k: v for k, v in (("out_path", args.output), ("limit", args.limit), ("cache", args.cache)) if v}
+    path = train(args.input, **options)
     _say(f"wrote model to {path}")
     return EXIT_OK
 
@@ -125,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train the sentence selector on Multi-News training clusters")
     p.add_argument("input", metavar="TRAIN.jsonl[.gz]")
     p.add_argument("-o", "--output", default=None, help="model file to write (default: the shipped model path)")
-    p.add_argument("--limit", type=int, default=None, help="only the first K clusters")
+    p.add_argument("--limit", type=int, default=None,
+                   help="fit on the first K clusters (default: the shipped model's 5,500; the next 500 tune the length policy)")
+    p.add_argument("--cache", default=None, metavar="PATH", help="keep sentence vectors in this file between runs")
     p.set_defaults(func=cmd_train)
     return parser
 

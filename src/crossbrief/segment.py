@@ -32,6 +32,12 @@ def _segmenter():
 
 
 def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    return [(offset + a, offset + b) for a, b in _relative_spans(text)]
+
+
+@lru_cache(maxsize=20_000)
+def _relative_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of one paragraph piece (cached: re-briefing a bundle re-splits nothing)."""
     spans: list[tuple[int, int]] = []
     for part in _segmenter().segment(text):
         start, end = part.start, part.end
@@ -44,10 +50,10 @@ def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
             continue
         if spans and not _WORDLIKE.search(text, start, end):
             # A lone closing quote or bracket that pysbd cut off: it ends the previous sentence.
-            spans[-1] = (spans[-1][0], offset + end)
+            spans[-1] = (spans[-1][0], end)
         else:
-            spans.append((offset + start, offset + end))
-    return spans
+            spans.append((start, end))
+    return tuple(spans)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

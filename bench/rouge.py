@@ -1,0 +1,63 @@
+"""ROUGE and speed benchmarks of the summariser (figures recorded in docs/benchmarks_rouge.md).
+
+    python bench/rouge.py eval DATA.jsonl.gz [--words N] [--limit K] [--json OUT.json]
+    python bench/rouge.py speed DATA.jsonl.gz [--words N] [--limit K]
+
+`eval` prints crossbrief beside the baselines (see crossbrief.evaluate); `speed` times
+`crossbrief batch` (segmentation, encoding, selection, citations, JSON) on the clusters and
+reports clusters/s; run it under `/usr/bin/time -v` for the peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["eval", "speed"])
+    parser.add_argument("data")
+    parser.add_argument("--words", type=int, default=None)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--json", default=None, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    if args.mode == "eval":
+        from crossbrief.evaluate import run_eval
+
+        result = run_eval(args.data, args.words, args.limit)
+    else:
+        from crossbrief.evaluate import open_text
+        from crossbrief.learn import run_batch
+
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "in.jsonl.gz"
+            n = 0
+            with open_text(args.data) as f, gzip.open(src, "wt", encoding="utf-8") as out:
+                for line in f:
+                    if args.limit is not None and n >= args.limit:
+                        break
+                    out.write(line)
+                    n += 1
+            # Load the model and encoder first: a batch run pays that once, not per cluster.
+            from crossbrief.summarise import summarise_documents
+
+            summarise_documents(["Warm-up sentence for the encoder and the model, nothing more."], words=20)
+            t0 = time.perf_counter()
+            code = run_batch(str(src), str(Path(tmp) / "out.jsonl"), args.words)
+            seconds = time.perf_counter() - t0
+        result = {"clusters": n, "seconds": seconds, "clusters_per_second": n / seconds, "exit": code}
+        print(f"{n} clusters in {seconds:.1f} s: {n / seconds:.1f} clusters/s (exit {code})")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

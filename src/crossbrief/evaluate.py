@@ -1,0 +1,173 @@
+"""`crossbrief eval`: ROUGE of crossbrief and of the baselines on the same clusters.
+
+Scoring follows the usual extractive-summarisation setup with Google's `rouge-score`:
+ROUGE-1, ROUGE-2 and ROUGE-Lsum, Porter stemming on, F1 and recall; summary sentences are
+separated by newlines for ROUGE-Lsum, and references are split into sentences with the same
+splitter as the inputs. With several references (DUC), a cluster's score is the mean over its
+references; the table shows the mean over clusters, x100.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+import time
+from pathlib import Path
+from typing import IO, Iterator, Sequence
+
+METRICS = ("rouge1", "rouge2", "rougeLsum")
+
+
+def open_text(path: str) -> IO[str]:
+    """Open a .jsonl or .jsonl.gz file for reading as text."""
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    # Undecodable bytes become U+FFFD: one bad line must not stop a batch of thousands.
+    if p.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8", errors="replace")
+    return open(p, encoding="utf-8", errors="replace")
+
+
+def read_clusters(path: str, limit: int | None = None) -> Iterator[tuple[int, dict | None, str]]:
+    """(line number, cluster or None, error message) for each line of a JSONL file."""
+    with open_text(path) as f:
+        n = 0
+        for line_no, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            if limit is not None and n >= limit:
+                break
+            n += 1
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield line_no, None, f"line {line_no}: not JSON ({e.msg})"
+                continue
+            if not isinstance(row, dict):
+                yield line_no, None, f"line {line_no}: not a JSON object"
+                continue
+            yield line_no, row, ""
+
+
+def references_of(row: dict) -> list[str]:
+    refs = row.get("references")
+    if isinstance(refs, list) and refs:
+        return [r for r in refs if isinstance(r, str) and r.strip()]
+    summary = row.get("summary")
+    return [summary] if isinstance(summary, str) and summary.strip() else []
+
+
+def _sentence_lines(text: str) -> str:
+    from crossbrief.segment import split_sentences
+
+    return "\n".join(text[a:b] for a, b in split_sentences(text.replace("\n", " ")))
+
+
+class RougeScorer:
+    """rouge-score with stemming; one scorer reused across clusters."""
+
+    def __init__(self) -> None:
+        from rouge_score import rouge_scorer
+
+        self._scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+
+    def score(self, summary_sentences: Sequence[str], references: Sequence[str]) -> dict[str, float]:
+        """Mean over references of F1 and recall (0-1) for each metric."""
+        prediction = "\n".join(s.strip() for s in summary_sentences)
+        totals = {f"{m}_{k}": 0.0 for m in METRICS for k in ("f", "r")}
+        for ref in references:
+            scores = self._scorer.score(_sentence_lines(ref), prediction)
+            for m in METRICS:
+                totals[f"{m}_f"] += scores[m].fmeasure
+                totals[f"{m}_r"] += scores[m].recall
+        return {k: v / max(len(references), 1) for k, v in totals.items()}
+
+
+def run_eval(
+    path: str,
+    words: int | None = None,
+    limit: int | None = None,
+    out: IO[str] = sys.stdout,
+    systems: Sequence[str] | None = None,
+    encoder=None,
+) -> dict:
+    """Score crossbrief and the baselines on the clusters of `path`; print a table.
+
+    Returns {"clusters": n, "skipped": k, "systems": {name: {metric: mean x100, ...}}}.
+    """
+    from tqdm import tqdm
+
+    from crossbrief.baselines import BASELINES
+    from crossbrief.summarise import articles_from_documents, bundle_budget, build_bundle, get_selector, summarise
+
+    from crossbrief.summarise import batch_encoder
+
+    encoder = encoder or batch_encoder()  # the same vectors as `crossbrief batch`
+    names = ["crossbrief", *[n for n in (systems or BASELINES) if n != "crossbrief"]]
+    scorer = RougeScorer()
+    sums: dict[str, dict[str, float]] = {n: {} for n in names}
+    seconds: dict[str, float] = {n: 0.0 for n in names}
+    lengths: dict[str, float] = {n: 0.0 for n in names}
+    n_ok = 0
+    skipped = 0
+    for _, row, error in tqdm(read_clusters(path, limit), desc="eval", unit="cluster", file=sys.stderr):
+        docs = row.get("documents") if row else None
+        refs = references_of(row) if row else []
+        if error or not isinstance(docs, list) or not refs or not any(isinstance(d, str) and d.strip() for d in docs):
+            skipped += 1
+            continue
+        docs = [d if isinstance(d, str) else "" for d in docs]
+        articles = articles_from_documents(docs)
+        budget = words if words is not None else None
+        for name in names:
+            t0 = time.perf_counter()
+            if name == "crossbrief":
+                chosen = summarise(articles, words=budget, encoder=encoder)
+                summary = [s.text for s in chosen]
+                # Baselines get the same budget: --words, or crossbrief's default policy for this
+                # cluster (the encoder caches vectors, so the second bundle costs no encoding).
+                if budget is None:
+                    selector = get_selector()
+                    same_budget = bundle_budget(build_bundle(articles, encoder), selector.policy if selector else None)
+                else:
+                    same_budget = budget
+            else:
+                summary = BASELINES[name](articles, same_budget)
+            seconds[name] += time.perf_counter() - t0
+            lengths[name] += sum(len(s.split()) for s in summary)
+            for k, v in scorer.score(summary, refs).items():
+                sums[name][k] = sums[name].get(k, 0.0) + v
+        n_ok += 1
+    result = {
+        "clusters": n_ok,
+        "skipped": skipped,
+        "words": words,
+        "systems": {
+            n: {
+                **{k: 100 * v / max(n_ok, 1) for k, v in sorted(sums[n].items())},
+                "mean_words": lengths[n] / max(n_ok, 1),
+                "seconds": seconds[n],
+            }
+            for n in names
+        },
+    }
+    print_table(result, out)
+    return result
+
+
+def print_table(result: dict, out: IO[str] = sys.stdout) -> None:
+    header = f"{'system':<12} {'R1 F':>6} {'R2 F':>6} {'RLs F':>6} | {'R1 R':>6} {'R2 R':>6} {'RLs R':>6} | {'words':>6}"
+    print(f"{result['clusters']} clusters ({result['skipped']} skipped), budget: "
+          f"{result['words'] if result['words'] else 'default policy'}", file=out)
+    print(header, file=out)
+    print("-" * len(header), file=out)
+    for name, s in result["systems"].items():
+        print(
+            f"{name:<12} {s.get('rouge1_f', 0):6.2f} {s.get('rouge2_f', 0):6.2f} {s.get('rougeLsum_f', 0):6.2f} | "
+            f"{s.get('rouge1_r', 0):6.2f} {s.get('rouge2_r', 0):6.2f} {s.get('rougeLsum_r', 0):6.2f} | "
+            f"{s['mean_words']:6.1f}",
+            file=out,
+        )

@@ -1,0 +1,388 @@
+"""Training the sentence selector (`crossbrief train`) and batch summarisation (`crossbrief batch`).
+
+The selector scores candidate sentences from the features of `summarise.build_bundle`; the
+labels say how much of a sentence is in the human reference summary:
+
+    label = (matched unigrams + 2 * matched bigrams) / (unigrams + bigrams), stemmed, clipped
+
+i.e. the ROUGE-1/2 *precision* of the sentence against the reference. Under a fixed word budget
+the summary's ROUGE F1 is driven by how many of its words the reference contains, so
+per-word precision (not per-sentence recall, which favours long sentences) is what to rank by.
+The greedy-oracle membership of the sentence is added to it, so that the model also learns
+which of several similar sentences a reference tends to use. The decoder (trigram blocking and
+an embedding redundancy check, see summarise.decode) and the length policy are tuned after the
+model, on held-out training clusters.
+
+Everything is deterministic: fixed seeds, fixed thread count, sorted inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import IO, Iterable, Sequence
+
+import numpy as np
+
+from crossbrief import summarise as S
+
+MODEL_VERSION = "selector-v1"
+DEFAULT_TRAIN_CLUSTERS = 5500  # plus DEFAULT_HOLDOUT for the length policy: ~15 min on 2 cores
+DEFAULT_HOLDOUT = 500
+# Features whose scale depends on the corpus (bundle size, absolute positions and lengths) are left
+# out: Multi-News bundles are truncated to ~450 words, DUC ones are 25 full articles, and a tree
+# model cannot extrapolate. Relative versions of them (rel_position, rel_words, ranks) stay.
+MODEL_FEATURES = [
+    f for f in S.FEATURES if f not in {"bundle_words", "n_articles", "article_sentences", "words", "position"}
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# ROUGE n-gram counting, identical in tokenisation to rouge-score (lower-case, non-alphanumeric
+# characters as separators, Porter stemming of tokens longer than 3 characters).
+
+
+class RougeTokens:
+    def __init__(self) -> None:
+        from rouge_score import tokenizers
+
+        self._tok = tokenizers.DefaultTokenizer(use_stemmer=True)
+        self._cache: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = self._cache.get(text)
+        if tokens is None:
+            tokens = self._tok.tokenize(text)
+            if len(self._cache) < 500_000:
+                self._cache[text] = tokens
+        return tokens
+
+
+def ngrams(tokens: Sequence[str], n: int) -> Counter:
+    return Counter(zip(*(tokens[i:] for i in range(n))))
+
+
+def rouge_n(summary_tokens: Sequence[str], reference_tokens: Sequence[str], n: int) -> tuple[float, float, float]:
+    """(precision, recall, F1) of ROUGE-n, exactly as rouge-score computes it."""
+    s, r = ngrams(summary_tokens, n), ngrams(reference_tokens, n)
+    overlap = sum((s & r).values())
+    p = overlap / max(sum(s.values()), 1)
+    rec = overlap / max(sum(r.values()), 1)
+    f = 0.0 if overlap == 0 else 2 * p * rec / (p + rec)
+    return p, rec, f
+
+
+def _count_matrix(token_lists: Sequence[Sequence[str]], reference: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of the reference's n-grams in each sentence (rows) and in the reference itself."""
+    ref = ngrams(reference, n)
+    vocab = {g: k for k, g in enumerate(ref)}
+    m = np.zeros((len(token_lists), len(vocab)))
+    for i, t in enumerate(token_lists):
+        for g, c in ngrams(t, n).items():
+            k = vocab.get(g)
+            if k is not None:
+                m[i, k] = c
+    return m, np.array([ref[g] for g in vocab], dtype=float)
+
+
+ORACLE_WEIGHT = 0.5
+
+
+def sentence_labels(texts: Sequence[str], reference: str, tok: RougeTokens, oracle_words: int) -> np.ndarray:
+    """Per-sentence label: ROUGE-1/2 precision against the reference, plus greedy-oracle membership."""
+    parts = label_parts(texts, reference, tok, oracle_words)
+    return parts[:, 0] + ORACLE_WEIGHT * parts[:, 1]
+
+
+def label_parts(texts: Sequence[str], reference: str, tok: RougeTokens, oracle_words: int) -> np.ndarray:
+    """Columns: ROUGE-1/2 precision of each sentence; 1 if in the greedy ROUGE oracle, else 0."""
+    ref = tok(reference)
+    toks = [tok(t) for t in texts]
+    m1, r1 = _count_matrix(toks, ref, 1)
+    m2, r2 = _count_matrix(toks, ref, 2)
+    n1 = np.array([max(len(t), 0) for t in toks], dtype=float)
+    n2 = np.maximum(n1 - 1, 0)
+    # Precision with clipping: a sentence cannot match an n-gram more often than the reference has it.
+    matched1 = np.minimum(m1, r1).sum(1)
+    matched2 = np.minimum(m2, r2).sum(1)
+    precision = (matched1 + 2 * matched2) / np.maximum(n1 + 2 * n2, 1)
+    # Greedy oracle: add the sentence that most improves ROUGE-1 + ROUGE-2 F1, within a word budget.
+    words = np.array([len(t.split()) for t in texts])
+    ref1, ref2 = max(r1.sum(), 1), max(r2.sum(), 1)
+    cur1, cur2 = np.zeros_like(r1), np.zeros_like(r2)
+    len1 = len2 = 0.0
+    used = 0
+    best_score = 0.0
+    chosen = np.zeros(len(texts), dtype=bool)
+    while True:
+        o1 = np.minimum(cur1 + m1, r1).sum(1)
+        o2 = np.minimum(cur2 + m2, r2).sum(1)
+        l1, l2 = len1 + n1, len2 + n2
+        f1 = np.where(o1 > 0, 2 * o1 / np.maximum(l1 + ref1, 1), 0.0)
+        f2 = np.where(o2 > 0, 2 * o2 / np.maximum(l2 + ref2, 1), 0.0)
+        score = f1 + f2
+        score[chosen | (used + words > oracle_words)] = -1.0
+        best = int(np.argmax(score)) if len(score) else -1
+        if best < 0 or score[best] <= best_score + 1e-9:
+            break
+        chosen[best] = True
+        cur1, cur2 = cur1 + m1[best], cur2 + m2[best]
+        len1, len2 = len1 + n1[best], len2 + n2[best]
+        used += words[best]
+        best_score = float(score[best])
+    return np.stack([precision, chosen.astype(float)], axis=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoders for training: embed every sentence once, optionally kept on disk between runs.
+
+
+class CachedEncoder:
+    """Wraps an encoder with a text -> vector table that can be saved and reloaded (training only)."""
+
+    def __init__(self, base, path: str | Path | None = None):
+        self.base = base
+        self.dim = base.dim
+        self.path = Path(path) if path else None
+        self.table: dict[str, np.ndarray] = {}
+        if self.path and self.path.exists():
+            with open(self.path, "rb") as f:
+                data = pickle.load(f)
+            self.table = dict(zip(data["texts"], data["vectors"]))
+
+    def prefetch(self, texts: Iterable[str], chunk: int = 4096, progress: bool = True) -> None:
+        """Embed all not-yet-known texts in large batches (fewer, fuller forward passes)."""
+        from tqdm import tqdm
+
+        missing = sorted({t for t in texts if t not in self.table})
+        for start in tqdm(range(0, len(missing), chunk), desc="embed", unit="chunk", file=sys.stderr, disable=not progress):
+            part = missing[start : start + chunk]
+            for t, v in zip(part, self.base.encode(part)):
+                self.table[t] = v
+
+    def save(self) -> None:
+        if self.path:
+            texts = list(self.table)
+            with open(self.path, "wb") as f:
+                pickle.dump({"texts": texts, "vectors": np.stack([self.table[t] for t in texts])}, f)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self.table]
+        if missing:
+            self.prefetch(missing, progress=False)
+        return np.stack([self.table[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dataset
+
+
+def load_clusters(path: str, limit: int | None, skip: int = 0) -> list[dict]:
+    from crossbrief.evaluate import read_clusters, references_of
+
+    rows = []
+    for _, row, error in read_clusters(path, None if limit is None else limit + skip):
+        if error or not row:
+            continue
+        docs = row.get("documents")
+        if isinstance(docs, list) and docs and references_of(row) and any(isinstance(d, str) and d.strip() for d in docs):
+            rows.append(row)
+    return rows[skip:]
+
+
+def featurise(rows: Sequence[dict], encoder, with_labels: bool = True):
+    """Per cluster: (bundle, labels or None, references). Segments and encodes each cluster once."""
+    from tqdm import tqdm
+
+    from crossbrief.evaluate import references_of
+
+    tok = RougeTokens()
+    articles_per_row = [S.articles_from_documents([d if isinstance(d, str) else "" for d in r["documents"]]) for r in rows]
+    if isinstance(encoder, CachedEncoder):
+        encoder.prefetch(s.text for arts in articles_per_row for a in arts for s in a.sentences)
+    out = []
+    for row, arts in tqdm(list(zip(rows, articles_per_row)), desc="features", unit="cluster", file=sys.stderr):
+        bundle = S.build_bundle(arts, encoder)
+        refs = references_of(row)
+        labels = None
+        if with_labels and bundle.candidates:
+            texts = [bundle.sentences[i].text for i in bundle.candidates]
+            labels = np.mean([label_parts(texts, ref, tok, oracle_words=len(ref.split())) for ref in refs], axis=0)
+        out.append((bundle, labels, refs))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Model fitting and length-policy tuning
+
+LGB_PARAMS = {
+    "objective": "regression",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.9,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "seed": 13,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 2,
+    "verbose": -1,
+}
+NUM_ROUNDS = 400
+
+
+def fit(
+    data,
+    features: Sequence[str] = tuple(MODEL_FEATURES),
+    rounds: int = NUM_ROUNDS,
+    params: dict | None = None,
+    oracle_weight: float = ORACLE_WEIGHT,
+):
+    """LightGBM regression of the labels (see label_parts) on the candidate features."""
+    import lightgbm as lgb
+
+    cols = [S.FEATURES.index(f) for f in features]
+    x = np.vstack([b.features[:, cols] for b, y, _ in data if y is not None])
+    y = np.concatenate([y[:, 0] + oracle_weight * y[:, 1] for b, y, _ in data if y is not None])
+    ds = lgb.Dataset(x, y, feature_name=list(features), free_raw_data=True)
+    return lgb.train({**LGB_PARAMS, **(params or {})}, ds, num_boost_round=rounds)
+
+
+def quick_rouge(data, scores_per_cluster, policy: dict, tok: RougeTokens | None = None, words: int | None = None) -> dict[str, float]:
+    """Mean ROUGE-1/2 F1 (x100) of decoded summaries; rouge-score's numbers without Lsum (fast)."""
+    tok = tok or RougeTokens()
+    r1 = r2 = 0.0
+    n = 0
+    for (bundle, _, refs), scores in zip(data, scores_per_cluster):
+        if not bundle.candidates:
+            continue
+        budget = words if words is not None else S.bundle_budget(bundle, policy)
+        chosen = S.decode(bundle, scores, budget)
+        summary = [t for i in chosen for t in tok(bundle.sentences[i].text)]
+        for ref in refs:
+            rt = tok(ref)
+            r1 += rouge_n(summary, rt, 1)[2] / len(refs)
+            r2 += rouge_n(summary, rt, 2)[2] / len(refs)
+        n += 1
+    return {"rouge1_f": 100 * r1 / max(n, 1), "rouge2_f": 100 * r2 / max(n, 1)}
+
+
+def tune_policy(data, scores_per_cluster, log: IO[str] = sys.stderr) -> dict:
+    """Grid-search the length policy (ratio of the bundle's words, floor, cap) on held-out clusters."""
+    tok = RougeTokens()
+    best, best_value = dict(S.DEFAULT_POLICY), -1.0
+    for base in (140, 180, 220):
+        for per_article in (20, 30, 40):
+            for ratio in (0.6, 0.7):
+                policy = {**S.DEFAULT_POLICY, "base": base, "per_article": per_article, "ratio": ratio}
+                r = quick_rouge(data, scores_per_cluster, policy, tok)
+                value = r["rouge1_f"] + r["rouge2_f"]
+                if value > best_value:
+                    best, best_value = policy, value
+    print(f"length policy: {best} (R1+R2 F1 {best_value:.2f} on {len(data)} held-out clusters)", file=log)
+    return best
+
+
+def train(
+    train_path: str,
+    out_path: str | Path = S.MODEL_FILE,
+    limit: int | None = DEFAULT_TRAIN_CLUSTERS,
+    holdout: int = DEFAULT_HOLDOUT,
+    cache: str | None = None,
+    log: IO[str] = sys.stderr,
+) -> Path:
+    """Train the selector on the first `limit` clusters of `train_path` and write the model file.
+
+    The next `holdout` clusters tune the length policy. `cache` (optional, e.g. under /tmp) keeps
+    sentence vectors on disk so a second run skips the encoder.
+    """
+    from crossbrief.embed import get_encoder
+
+    t0 = time.time()
+    rows = load_clusters(train_path, None if limit is None else limit + holdout)
+    if len(rows) <= holdout:
+        raise ValueError(f"{train_path}: only {len(rows)} usable clusters, need more than {holdout}")
+    encoder = CachedEncoder(get_encoder(), cache)
+    data = featurise(rows, encoder)
+    encoder.save()
+    train_part, held = data[:-holdout], data[-holdout:]
+    print(f"features for {len(data)} clusters in {time.time() - t0:.0f} s", file=log)
+    booster = fit(train_part, MODEL_FEATURES)
+    cols = [S.FEATURES.index(f) for f in MODEL_FEATURES]
+    held_scores = [booster.predict(b.features[:, cols], num_threads=2) if b.candidates else np.zeros(0) for b, _, _ in held]
+    policy = tune_policy(held, held_scores, log)
+    payload = {
+        "version": MODEL_VERSION,
+        "features": list(MODEL_FEATURES),
+        "policy": policy,
+        "trained_on": {"path": Path(train_path).name, "clusters": len(train_part), "holdout": holdout},
+        "model": booster.model_to_string(),
+    }
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload), encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.time() - t0:.0f} s", file=log)
+    S._load_selector.cache_clear()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch mode
+
+
+def summarise_row(row: dict | None, words: int | None, default_id: int | str | None = None) -> dict:
+    """One output line of `crossbrief batch` for one input cluster (raises ValueError if bad)."""
+    if not isinstance(row, dict):
+        raise ValueError("not a JSON object")
+    docs = row.get("documents")
+    if not isinstance(docs, list) or not docs:
+        raise ValueError("no documents")
+    if not all(isinstance(d, str) for d in docs):
+        raise ValueError("documents must all be strings")
+    summary = S.summarise_documents(docs, words=words)
+    return {
+        "id": row.get("id", default_id),
+        "summary": "\n".join(s.text for s in summary),
+        "sentences": [{"text": s.text, "article": s.article, "also": s.also} for s in summary],
+    }
+
+
+def run_batch(in_path: str, out_path: str, words: int | None = None) -> int:
+    """`crossbrief batch`: one output line per input cluster, in input order; 0 if all were
+    summarised, 1 if some failed (each failure is an {"id", "error"} line of its own).
+
+    A cluster without an "id" gets its 0-based position among the input's non-blank lines.
+    Raises OSError/ValueError (one-line messages) only when the input cannot be read at all.
+    """
+    from tqdm import tqdm
+
+    from crossbrief.evaluate import open_text
+
+    if words is not None and words <= 0:
+        raise ValueError(f"--words must be positive, not {words}")
+    failed = 0
+    position = 0
+    with open_text(in_path) as src, open(out_path, "w", encoding="utf-8") as dst:
+        for line_no, line in enumerate(tqdm(src, desc="batch", unit="cluster", file=sys.stderr), 1):
+            if not line.strip():
+                continue
+            row = None
+            try:
+                row = json.loads(line)
+                record = summarise_row(row, words, default_id=position)
+            except json.JSONDecodeError as e:
+                failed += 1
+                record = {"id": position, "error": f"line {line_no}: not JSON ({e.msg})"}
+            except (ValueError, TypeError) as e:
+                failed += 1
+                given = row.get("id", position) if isinstance(row, dict) else position
+                record = {"id": given, "error": f"line {line_no}: {e}"}
+            dst.write(json.dumps(record, ensure_ascii=False) + "\n")
+            position += 1
+    return 1 if failed else 0

@@ -1,0 +1,696 @@
+"""Extractive, cited summarisation: pick verbatim sentences, cite every article that agrees.
+
+One selection code path serves `crossbrief brief` (Articles from the pipeline) and
+`crossbrief batch` / `crossbrief eval` (raw document strings, via `summarise_documents`):
+
+1. candidates   every sentence of an on-topic article that can stand alone in a summary
+                (not a fragment, question, caption or a sentence opening with a dangling
+                connective);
+2. features     computed once per bundle from one batched encoder call (`bundle_features`):
+                centrality, support across articles, position, length, number density, ...;
+3. scores       a learned LightGBM scorer shipped in `crossbrief/data/` (see learn.py); a
+                hand-weighted fallback when no model file is present;
+4. decoder      greedy by score, skipping sentences that repeat the summary (a 20% share of
+                shared word trigrams, or the citation test below), under a hard word budget
+                (`words`, or the tuned length policy); in bundles far larger than the training
+                ones, only the most central candidates are ranked (see `narrow`);
+5. citations    for each chosen sentence, every other article whose best-matching sentence is
+                above a cosine threshold is cited in `also`, or in `differ` when the two
+                sentences give different figures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from crossbrief.model import Article, Sentence, SummarySentence
+
+# ---------------------------------------------------------------------------------------------
+# Thresholds (cosine on all-MiniLM-L6-v2 vectors). Paraphrases of one fact in two news reports
+# sit at ~0.65-0.9, different sentences on the same story at ~0.3-0.6 (measured on the Aleppo
+# sample bundle); the bands overlap, so a match needs shared words too unless it is very close.
+CITE_THRESHOLD = 0.66  # with shared words (see same_content)
+STRONG_MATCH = 0.78  # on its own
+FIGURE_MATCH = 0.6  # when both give a comparable but different figure
+# Two summary sentences this similar say the same thing: keep only the better one.
+REDUNDANCY_THRESHOLD = 0.75
+# A candidate sharing more than this share of its word trigrams with the summary repeats it.
+# (Blocking on any shared trigram, as is usual, also drops new facts that share "of the city".)
+TRIGRAM_BLOCK = 0.2
+# Sentences outside these lengths are fragments/captions or segmentation failures. (A tighter
+# cap of 70 words cost 0.6 ROUGE-1 on Multi-News: long news sentences are often the informative ones.)
+MIN_WORDS = 6
+MAX_WORDS = 150
+# Shorter lines without final punctuation are headlines, captions or bylines; longer ones are
+# usually sentences whose source was cut mid-way or lost its full stop, and are still usable.
+HEADLINE_WORDS = 12
+
+DATA_DIR = Path(__file__).parent / "data"
+MODEL_FILE = DATA_DIR / "selector-v1.json"
+
+# A sentence opening with one of these refers back to something the reader of a summary may not
+# have seen ("But the plan...", "However, ...", "This means ..."). It is a selector feature, not
+# a filter: news summaries do use "He said ..." after the sentence naming him, and the model
+# learns from the references how much an opener like this costs.
+_DANGLING = {
+    "but", "and", "or", "so", "yet", "however", "however,", "also", "meanwhile", "still",
+    "moreover", "furthermore", "instead", "then", "thus", "therefore", "nevertheless",
+    "this", "that", "these", "those", "it", "they", "he", "she", "his", "her", "their", "its",
+    "him", "them", "such", "both", "another", "other", "others", "there", "here",
+}
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,'’][A-Za-z0-9]+)*")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?(?:%|percent|million|billion|thousand))?", re.I)
+_CAPTION = re.compile(
+    r"^(?:photo|image|video|watch|read more|related|click|advertisement|follow|subscribe|"
+    r"sign up|getty|ap photo|reuters|copyright|\(ap|\(photo|caption|share this|this story)\b",
+    re.I,
+)
+_QUOTE_CHARS = ('"', "“", "”", "''", "``")
+
+
+# ---------------------------------------------------------------------------------------------
+# The batch encoder
+
+
+_fast_encoder = None
+
+
+def fast_encoder():
+    """A process-wide all-MiniLM-L6-v2 with int8 weights, for batch mode and evaluation.
+
+    Dynamic quantisation (int8 weights per output channel, activations quantised on the fly) of
+    the encoder's linear layers doubles its speed on CPU; vectors stay within cosine ~0.97 of
+    the float model's, and ROUGE is unchanged (docs/benchmarks_rouge.md). `crossbrief brief`
+    keeps the float encoder: there, citation decisions matter more than throughput.
+    """
+    global _fast_encoder
+    if _fast_encoder is None:
+        import warnings
+
+        import torch
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        from crossbrief.embed import MiniLMEncoder
+
+        class Int8MiniLMEncoder(MiniLMEncoder):
+            def __init__(self) -> None:
+                super().__init__()
+                self._int8: dict[str, torch.nn.Module] = {}
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # torch.ao.quantization deprecation notices
+                    for name, weight in self.w.items():
+                        if name.startswith("encoder.") and name.endswith(".weight") and weight.dim() == 2:
+                            prefix = name[: -len(".weight")]
+                            linear = torch.nn.Linear(weight.shape[1], weight.shape[0])
+                            linear.weight.data = weight
+                            linear.bias.data = self.w[prefix + ".bias"]
+                            self._int8[prefix] = quantize_dynamic(
+                                torch.nn.Sequential(linear), {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8
+                            )
+
+            def _linear(self, x, prefix):
+                module = self._int8.get(prefix)
+                return module(x) if module is not None else super()._linear(x, prefix)
+
+        _fast_encoder = Int8MiniLMEncoder()
+    return _fast_encoder
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate filtering
+
+
+def words_of(text: str) -> int:
+    """Word count as the budget counts it (white-space separated tokens)."""
+    return len(text.split())
+
+
+def first_word(text: str) -> str:
+    m = _WORD.search(text)
+    return m.group().lower() if m else ""
+
+
+def is_dangling(text: str) -> bool:
+    """True when the sentence opens with a connective or pronoun that points outside it."""
+    stripped = text.lstrip("\"'“‘( -—")
+    head = stripped.split(" ", 1)[0].lower().rstrip(",;:")
+    return head in _DANGLING
+
+
+def suitable(text: str) -> bool:
+    """Can this sentence stand in a summary? (no fragments, questions, captions, run-ons)."""
+    n = words_of(text)
+    if n < MIN_WORDS or n > MAX_WORDS:
+        return False
+    stripped = text.strip()
+    if stripped.rstrip("\"'”’ )").endswith("?"):
+        return False
+    if _CAPTION.match(stripped.lstrip("(\"“ ")):
+        return False
+    # Captions, bylines and link lists rarely end like prose does.
+    if n < HEADLINE_WORDS and not re.search(r"[.!?][\"'”’)\s]*$", stripped):
+        return False
+    letters = sum(c.isalpha() for c in stripped)
+    if letters < 0.6 * len(stripped.replace(" ", "")):
+        return False
+    return not _quote_needs_context(stripped)
+
+
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+_PRONOUN_ATTRIBUTION = re.compile(
+    r"^\W*(he|she|they|we|i|it)\s+(said|says|added|adds|told|asked|warned|continued|explained|insisted)\b", re.I
+)
+
+
+def _quote_needs_context(text: str) -> bool:
+    """A quotation a summary reader cannot place: one half of a quote spanning sentences
+    (unbalanced quotation marks), a bare quotation with no attribution outside it, or one
+    attributed only by a pronoun ("..., he said.") whose antecedent is in another sentence."""
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        return True
+    outside = _QUOTED.sub(" ", text)
+    if outside == text:
+        return False  # no double-quoted speech at all
+    if len(re.findall(r"[A-Za-z]+", outside)) < 2:
+        return True
+    return bool(_PRONOUN_ATTRIBUTION.match(outside.strip(" ,.;:—–-")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers, for `differ`
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+def numbers_in(text: str) -> set[float]:
+    """Figures in a sentence as floats ("250,000" and "250 thousand" both give 250000)."""
+    found: set[float] = set()
+    for m in _NUMBER.finditer(text):
+        token = m.group().lower()
+        scale = 1.0
+        for word, factor in _SCALE.items():
+            if token.endswith(word):
+                scale = factor
+                token = token[: -len(word)]
+        token = token.replace("percent", "").replace("%", "").strip().replace(",", "")
+        try:
+            value = float(token) * scale
+        except ValueError:
+            continue
+        found.add(value)
+    return found
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY_OF_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+
+
+def _figures(text: str) -> set[float]:
+    # Dates, years and small counts ("3 days") are context, not the contested figure.
+    text = _DAY_OF_MONTH.sub(" ", text)
+    return {v for v in numbers_in(text) if not (1900 <= v <= 2100 and float(v).is_integer()) and v >= 10}
+
+
+def figure_relation(a: str, b: str) -> str:
+    """How the figures of two matching sentences relate: "none" (one has none), "same" (a
+    figure in common), "differ" (same order of magnitude, within a factor 1.5, but no figure
+    in common: 250,000 vs 275,000 trapped) or "unrelated" (far apart: likely other facts)."""
+    fa, fb = _figures(a), _figures(b)
+    if not fa or not fb:
+        return "none"
+    if fa & fb:
+        return "same"
+    if any(max(x, y) <= 1.5 * min(x, y) for x in fa for y in fb):
+        return "differ"
+    return "unrelated"
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-bundle features
+
+
+FEATURES = [
+    "position",  # index of the sentence in its article
+    "rel_position",  # index / number of sentences in the article
+    "is_first",
+    "article_rank",  # order of the article in the bundle / number of articles
+    "n_articles",
+    "article_sentences",
+    "words",
+    "rel_words",  # words / mean words of the bundle's sentences
+    "centrality",  # cosine to the bundle centroid
+    "article_centrality",  # cosine to the centroid of its own article
+    "centrality_rank",  # rank of centrality within the bundle, 0 = most central
+    "support_mean",  # mean over other articles of the best cosine in that article
+    "support_max",  # best cosine in any other article
+    "support_frac",  # share of other articles with a sentence above CITE_THRESHOLD
+    "lexical_centrality",  # mean bundle-document-frequency of the sentence's content words
+    "lexical_rank",
+    "numbers",  # figures per word
+    "quote",
+    "dangling",
+    "bundle_words",  # total words in the bundle's on-topic articles
+    "pagerank",  # eigenvector centrality of the cosine graph (LexRank-like)
+    "lead_similarity",  # cosine to the centroid of the articles' first sentences (the news peg)
+    "lexical_support",  # share of its content words that another article also uses
+    "first_similarity",  # cosine to the first sentence of its own article
+]
+
+_STOP = frozenset(
+    "a an the of to in on at for by with from and or but is are was were be been being has have had "
+    "it its this that these those he she they we you i his her their our your him them as not no "
+    "will would can could should may might do does did said says say also than then there here "
+    "who whom which what when where why how about after before over into out up more most".split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]+|\d+(?:[.,]\d+)*", text.lower()) if w not in _STOP and len(w) > 1]
+
+
+@dataclass
+class Bundle:
+    """Everything the scorer and decoder need about one bundle's candidate sentences."""
+
+    sentences: list[Sentence]  # every sentence of every article (candidates are a subset)
+    vectors: np.ndarray  # one row per entry of `sentences`
+    candidates: list[int]  # indices into `sentences` that may be selected
+    features: np.ndarray  # one row per candidate, columns FEATURES
+    article_of: np.ndarray  # article index of each entry of `sentences`
+
+
+def _pagerank(sim: np.ndarray, damping: float = 0.85, iterations: int = 30) -> np.ndarray:
+    n = sim.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    w = np.clip(sim, 0.0, None).astype(np.float64)
+    np.fill_diagonal(w, 0.0)
+    rows = w.sum(1, keepdims=True)
+    rows[rows == 0] = 1.0
+    w = w / rows
+    p = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        p = (1 - damping) / n + damping * (w.T @ p)
+    return p * n
+
+
+def build_bundle(articles: Sequence[Article], encoder=None) -> Bundle:
+    """Embed every sentence once and compute the candidate features of one bundle."""
+    if encoder is None:
+        from crossbrief.embed import get_encoder
+
+        encoder = get_encoder()
+    sentences = [s for a in articles for s in a.sentences]
+    on_topic = {a.index for a in articles if a.on_topic}
+    if not on_topic:  # nothing judged on topic: better to summarise all than nothing
+        on_topic = {a.index for a in articles}
+    texts = [s.text for s in sentences]
+    vectors = encoder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    article_of = np.array([s.article for s in sentences], dtype=np.int64)
+    n_sent = {a.index: len(a.sentences) for a in articles}
+    rank_of = {a.index: r for r, a in enumerate(a for a in articles if a.index in on_topic)}
+    n_on = max(len(rank_of), 1)
+
+    topical = np.array([s.article in on_topic for s in sentences], dtype=bool)
+    candidates = [i for i, s in enumerate(sentences) if topical[i] and suitable(s.text)]
+    if not candidates:
+        return Bundle(sentences, vectors, [], np.zeros((0, len(FEATURES))), article_of)
+
+    centroid = vectors[topical].mean(0)
+    centroid /= np.linalg.norm(centroid) + 1e-9
+    centrality_all = vectors @ centroid
+    article_centroid: dict[int, np.ndarray] = {}
+    for a in on_topic:
+        rows = vectors[article_of == a]
+        if len(rows):
+            c = rows.mean(0)
+            article_centroid[a] = c / (np.linalg.norm(c) + 1e-9)
+
+    cand_vec = vectors[candidates]
+    sim = cand_vec @ vectors.T  # candidates x all sentences
+    cand_sim = sim[:, candidates]
+    pr = _pagerank(cand_sim)
+
+    # Lexical centrality: in how many articles each content word appears (SumBasic-like).
+    word_docs: dict[str, set[int]] = {}
+    for s in sentences:
+        if s.article in on_topic:
+            for w in content_words(s.text):
+                word_docs.setdefault(w, set()).add(s.article)
+    word_counts: dict[str, int] = {}
+    for s in sentences:
+        if s.article in on_topic:
+            for w in content_words(s.text):
+                word_counts[w] = word_counts.get(w, 0) + 1
+    total_words = sum(words_of(s.text) for s in sentences if s.article in on_topic)
+    firsts = [i for i, s in enumerate(sentences) if s.index == 0 and s.article in on_topic]
+    lead_centroid = vectors[firsts].mean(0)
+    lead_centroid /= np.linalg.norm(lead_centroid) + 1e-9
+    first_of = {sentences[i].article: i for i in firsts}
+    mean_words = np.mean([words_of(sentences[i].text) for i in candidates])
+
+    # Best cosine of each candidate within each other on-topic article (candidates x articles).
+    article_cols = np.array(sorted(a for a in on_topic if (article_of == a).any()), dtype=np.int64)
+    best_in = np.stack([sim[:, article_of == b].max(1) for b in article_cols], axis=1)
+    rows = []
+    lexical = []
+    for k, i in enumerate(candidates):
+        s = sentences[i]
+        a = s.article
+        others_k = best_in[k, article_cols != a]
+        best = others_k.tolist()
+        best_arr = others_k if len(others_k) else np.zeros(1)
+        cw = content_words(s.text)
+        lex = float(np.mean([word_counts[w] for w in cw])) if cw else 0.0
+        shared = float(np.mean([len(word_docs[w] - {a}) > 0 for w in cw])) if cw else 0.0
+        lexical.append(lex)
+        n = words_of(s.text)
+        rows.append(
+            [
+                s.index,
+                s.index / max(n_sent[a], 1),
+                float(s.index == 0),
+                rank_of.get(a, 0) / n_on,
+                float(n_on),
+                float(n_sent[a]),
+                float(n),
+                n / mean_words,
+                float(centrality_all[i]),
+                float(vectors[i] @ article_centroid[a]) if a in article_centroid else 0.0,
+                0.0,  # centrality_rank, filled below
+                float(best_arr.mean()),
+                float(best_arr.max()),
+                float((best_arr >= CITE_THRESHOLD).mean()) if best else 0.0,
+                lex,
+                0.0,  # lexical_rank, filled below
+                len(numbers_in(s.text)) / max(n, 1),
+                float(any(q in s.text for q in _QUOTE_CHARS)),
+                float(is_dangling(s.text)),
+                float(total_words),
+                float(pr[k]),
+                float(vectors[i] @ lead_centroid),
+                shared,
+                float(vectors[i] @ vectors[first_of[a]]) if a in first_of else 0.0,
+            ]
+        )
+    features = np.array(rows, dtype=np.float64)
+    c_col, l_col = FEATURES.index("centrality"), FEATURES.index("lexical_centrality")
+    m = len(candidates)
+    features[:, FEATURES.index("centrality_rank")] = np.argsort(np.argsort(-features[:, c_col])) / m
+    features[:, FEATURES.index("lexical_rank")] = np.argsort(np.argsort(-features[:, l_col])) / m
+    return Bundle(sentences, vectors, candidates, features, article_of)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring
+
+
+class Selector:
+    """The learned sentence scorer: a LightGBM model (trained by learn.py) stored as text inside a
+    small JSON file, with the tuned length policy."""
+
+    def __init__(self, payload: dict):
+        # Evaluated with numpy (trees.py): importing LightGBM and building its Booster would
+        # cost over two seconds of every cold start; the predictions are the same.
+        from crossbrief.trees import TreeEnsemble
+
+        self.version = payload.get("version", "")
+        self.features = payload["features"]
+        self.policy = payload.get("policy", {})
+        self.trees = TreeEnsemble.from_lightgbm(payload["model"])
+        missing = [f for f in self.features if f not in FEATURES]
+        if missing:
+            raise ValueError(f"model {self.version} needs unknown features: {', '.join(missing)}")
+        self._columns = [FEATURES.index(f) for f in self.features]
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Selector":
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros(0)
+        return self.trees.predict(features[:, self._columns])
+
+
+@lru_cache(maxsize=4)
+def _load_selector(path: str) -> Selector | None:
+    p = Path(path)
+    if not p.exists():
+        return None
+    return Selector.load(p)
+
+
+_selector_override: Selector | None | bool = False  # False: use the shipped file
+
+
+def set_selector(selector: Selector | None | bool) -> None:
+    """Use `selector` (None: the heuristic scorer; False: the shipped model file)."""
+    global _selector_override
+    _selector_override = selector
+
+
+def get_selector() -> Selector | None:
+    if _selector_override is not False:
+        return _selector_override  # type: ignore[return-value]
+    return _load_selector(str(MODEL_FILE))
+
+
+def heuristic_scores(features: np.ndarray) -> np.ndarray:
+    """Hand-weighted fallback: central, widely reported, early sentences first."""
+    if len(features) == 0:
+        return np.zeros(0)
+    col = {f: i for i, f in enumerate(FEATURES)}
+    position = 1.0 / (1.0 + features[:, col["position"]])
+    return (
+        1.0 * features[:, col["centrality"]]
+        + 0.6 * features[:, col["support_mean"]]
+        + 0.3 * features[:, col["support_frac"]]
+        + 0.35 * position
+        - 0.15 * features[:, col["dangling"]]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Length policy and decoding
+
+# The length policy when no word count is asked for. Human news summaries grow with the number of
+# sources (Multi-News training references: ~200 words for 2 articles, ~330 for 7) and cannot be
+# more than a share of what there is to summarise: words = min(base + per_article x articles,
+# ratio x bundle words, max), at least `min`. Values are tuned by `crossbrief train` on held-out
+# training clusters and stored in the model file; these are the fallback.
+DEFAULT_POLICY = {"base": 180.0, "per_article": 30.0, "ratio": 0.7, "min": 60, "max": 400}
+
+
+def default_budget(bundle_words: int, n_articles: int = 3, policy: dict | None = None) -> int:
+    p = {**DEFAULT_POLICY, **(policy or {})}
+    words = min(p["base"] + p["per_article"] * n_articles, p["ratio"] * bundle_words, p["max"])
+    return int(max(p["min"], round(words)))
+
+
+def _trigrams(text: str) -> set[tuple[str, str, str]]:
+    toks = re.findall(r"[a-z0-9]+", text.lower())
+    return set(zip(toks, toks[1:], toks[2:]))
+
+
+def _repeats(bundle: Bundle, chosen: list[int], i: int) -> bool:
+    """Does sentence i say what a chosen sentence says? The citation test, so that a summary
+    never holds two sentences that would cite each other."""
+    sims = bundle.vectors[chosen] @ bundle.vectors[i]
+    for j, c in zip(chosen, sims):
+        if c >= REDUNDANCY_THRESHOLD or (c >= CITE_THRESHOLD and same_content(float(c), bundle.sentences[i].text, bundle.sentences[j].text)):
+            return True
+    return False
+
+
+def decode(bundle: Bundle, scores: np.ndarray, budget: int) -> list[int]:
+    """Greedy selection by score under a hard word budget, skipping redundant sentences.
+
+    Returns indices into `bundle.sentences`. Trigram blocking (a large share of the candidate's
+    word trigrams already in the summary) plus a cosine check catch both copied and paraphrased repeats; a sentence
+    that does not fit the remaining budget is skipped so that a shorter one can still fill it.
+    """
+    chosen: list[int] = []
+    chosen_tri: set = set()
+    used = 0
+    order = sorted(range(len(bundle.candidates)), key=lambda k: (-scores[k], bundle.candidates[k]))
+    for k in order:
+        if not np.isfinite(scores[k]):
+            break
+        i = bundle.candidates[k]
+        text = bundle.sentences[i].text
+        n = words_of(text)
+        if used + n > budget:
+            continue
+        tri = _trigrams(text)
+        if tri and len(tri & chosen_tri) > TRIGRAM_BLOCK * len(tri):
+            continue
+        if chosen and _repeats(bundle, chosen, i):
+            continue
+        chosen.append(i)
+        chosen_tri |= tri
+        used += n
+        if budget - used < MIN_WORDS:
+            break
+    return chosen
+
+
+def story_order(articles: Sequence[Article], bundle: Bundle, chosen: list[int]) -> list[int]:
+    """Order chosen sentences so they read as a story: earlier in its article first (in tenths of
+    the article, so leads come before background), then by article date and bundle order."""
+    dates = {a.index: (a.date or "9999") for a in articles}
+    lengths = {a.index: max(len(a.sentences), 1) for a in articles}
+
+    def key(i: int):
+        s = bundle.sentences[i]
+        return (round(s.index / lengths.get(s.article, 1), 1), dates.get(s.article, "9999"), s.article, s.index)
+
+    return sorted(chosen, key=key)
+
+
+def overlap(a: str, b: str) -> float:
+    """Shared content words (and figures) over the shorter sentence's count."""
+    wa, wb = set(content_words(a)), set(content_words(b))
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def same_content(cosine: float, a: str, b: str) -> bool:
+    """Do sentences `a` and `b` (from two articles) report the same content?
+
+    On the Aleppo sample, paraphrases score 0.69-0.85 but so do some merely related sentences
+    (a headline about "massacres" vs a quote about destruction, 0.69); those share almost no
+    words. So: a very close embedding alone, or a close one backed by shared words, or a
+    moderately close one giving the same kind of figure (250,000 vs 275,000 trapped, 0.66).
+    """
+    figures = figure_relation(a, b)
+    if figures == "unrelated":  # both quantify something, but not the same thing
+        return False
+    if cosine >= STRONG_MATCH:
+        return True
+    if cosine >= CITE_THRESHOLD and overlap(a, b) >= 0.25:
+        return True
+    return cosine >= FIGURE_MATCH and figures in ("same", "differ")
+
+
+def cite(bundle: Bundle, i: int, article_indices: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Other articles that report sentence `i` (`also`), and those that give other figures."""
+    s = bundle.sentences[i]
+    also: list[int] = []
+    differ: list[int] = []
+    if len(bundle.vectors) == 0:
+        return also, differ
+    sims = bundle.vectors @ bundle.vectors[i]
+    for b in article_indices:
+        if b == s.article:
+            continue
+        mask = np.flatnonzero(bundle.article_of == b)
+        if len(mask) == 0:
+            continue
+        # The best match by cosine, but among near-ties prefer one that shares figures/words.
+        ranked = mask[np.argsort(-sims[mask], kind="stable")][:3]
+        for j in ranked:
+            other = bundle.sentences[int(j)].text
+            if same_content(float(sims[j]), s.text, other):
+                (differ if figure_relation(s.text, other) == "differ" else also).append(b)
+                break
+    return also, differ
+
+
+# The selector was trained on Multi-News bundles: at most ~75 candidate sentences, typically
+# about twice as many as fit in the summary. In a much larger bundle (DUC: 25 full articles,
+# ~1,000 candidates) it would rank sentences unlike any it has seen, so the pool is first
+# narrowed to the most central ones, by the mean of the embedding and the lexical centrality ranks
+# (both scale-free), keeping the training ratio of about two candidates per summary sentence.
+# Bundles of up to LARGE_BUNDLE candidates (every Multi-News bundle) are not touched.
+LARGE_BUNDLE = 100
+POOL_PER_SENTENCE = 2.0
+
+
+def narrow(bundle: Bundle, scores: np.ndarray, budget: int) -> np.ndarray:
+    """Scores with every candidate outside the pool of most central ones set to -inf."""
+    if len(scores) <= LARGE_BUNDLE:
+        return scores
+    col = {f: i for i, f in enumerate(FEATURES)}
+    mean_words = float(np.mean([words_of(bundle.sentences[i].text) for i in bundle.candidates]))
+    pool = max(10, int(np.ceil(POOL_PER_SENTENCE * budget / max(mean_words, 1.0))))
+    rank = bundle.features[:, col["centrality_rank"]] + bundle.features[:, col["lexical_rank"]]
+    keep = np.argsort(rank, kind="stable")[:pool]
+    out = np.full(len(scores), -np.inf)
+    out[keep] = scores[keep]
+    return out
+
+
+def bundle_budget(bundle: Bundle, policy: dict | None = None) -> int:
+    """The default word budget of a bundle (see DEFAULT_POLICY)."""
+    if not bundle.candidates:
+        return 0
+    total = int(bundle.features[0, FEATURES.index("bundle_words")])
+    n_articles = int(bundle.features[0, FEATURES.index("n_articles")])
+    return default_budget(total, n_articles, policy)
+
+
+def summarise(articles: list[Article], words: int | None = 200, encoder=None) -> list[SummarySentence]:
+    """The cited extractive summary of a bundle of cleaned, segmented articles.
+
+    `words` is a hard cap on the summary's word count; None applies the tuned length policy.
+    Deterministic: the same articles give the same summary.
+    """
+    articles = list(articles)
+    bundle = build_bundle(articles, encoder)
+    if not bundle.candidates:
+        return []
+    selector = get_selector()
+    scores = selector.score(bundle.features) if selector else heuristic_scores(bundle.features)
+    if words is None:
+        budget = bundle_budget(bundle, selector.policy if selector else None)
+    else:
+        budget = int(words)
+    scores = narrow(bundle, scores, budget)
+    chosen = decode(bundle, scores, budget)
+    score_of = {bundle.candidates[k]: float(scores[k]) for k in range(len(bundle.candidates))}  # chosen: finite
+    indices = [a.index for a in articles]
+    out: list[SummarySentence] = []
+    for i in story_order(articles, bundle, chosen):
+        s = bundle.sentences[i]
+        also, differ = cite(bundle, i, indices)
+        out.append(SummarySentence(s.text, s.article, s.index, also, differ, round(score_of[i], 4)))
+    return out
+
+
+def articles_from_documents(documents: Sequence[str], on_topic: Sequence[bool] | None = None) -> list[Article]:
+    """Articles from raw document strings, segmented with the product's sentence splitter."""
+    from crossbrief.segment import segment
+
+    articles = []
+    for i, doc in enumerate(documents):
+        a = Article(source=f"document {i}", raw_text=doc, index=i, text=doc)
+        if on_topic is not None:
+            a.on_topic = bool(on_topic[i])
+        articles.append(segment(a))
+    return articles
+
+
+def batch_encoder():
+    """The encoder of batch mode and evaluation: int8 MiniLM (see fast_encoder)."""
+    return fast_encoder()
+
+
+def summarise_documents(documents: Sequence[str], words: int | None = None, encoder=None) -> list[SummarySentence]:
+    """Batch-mode entry point: the same selection as `summarise`, from raw document strings.
+
+    Uses the int8 batch encoder unless `encoder` is given."""
+    if not isinstance(documents, (list, tuple)) or not all(isinstance(d, str) for d in documents):
+        raise ValueError("documents must be a list of strings")
+    if not any(d.strip() for d in documents):
+        raise ValueError("no text in any document")
+    return summarise(articles_from_documents(documents), words=words, encoder=encoder or batch_encoder())

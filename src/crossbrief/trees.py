@@ -1,0 +1,113 @@
+"""Gradient-boosted trees evaluated with numpy, from LightGBM's text model format.
+
+LightGBM trains the sentence selector (learn.py), but importing it at run time costs about a
+second (it pulls in scikit-learn) and building a Booster from the model string another second
+or more: most of a cold `crossbrief brief`. A trained ensemble is only arrays of split features,
+thresholds and children, so predicting needs nothing but numpy. tests/test_trees.py checks that
+this gives LightGBM's own predictions.
+
+Supported: numerical splits (LightGBM's default), missing-value handling for "None", "Zero" and
+"NaN" missing types, binary (sigmoid) and regression / ranking objectives. Categorical splits and
+linear trees raise ValueError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_ZERO = 1e-35  # LightGBM's kZeroThreshold
+_DEFAULT_LEFT = 2
+_MISSING_ZERO, _MISSING_NAN = 1, 2
+
+
+@dataclass
+class _Tree:
+    feature: np.ndarray  # per internal node
+    threshold: np.ndarray
+    default_left: np.ndarray  # bool
+    missing: np.ndarray  # 0 none, 1 zero, 2 NaN
+    left: np.ndarray  # child: >= 0 internal node, < 0 leaf ~index
+    right: np.ndarray
+    leaf_value: np.ndarray
+    shrinkage: float = 1.0  # already folded into leaf values by LightGBM; kept for the record
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        n = X.shape[0]
+        if len(self.feature) == 0:  # a single leaf
+            return np.full(n, self.leaf_value[0])
+        node = np.zeros(n, dtype=np.int64)
+        active = np.arange(n)
+        while active.size:
+            idx = node[active]
+            x = X[active, self.feature[idx]]
+            missing = self.missing[idx]
+            nan = np.isnan(x)
+            # Outside the NaN missing type, LightGBM reads NaN as zero.
+            x = np.where(nan & (missing != _MISSING_NAN), 0.0, x)
+            go_left = x <= self.threshold[idx]
+            is_missing = ((missing == _MISSING_NAN) & nan) | ((missing == _MISSING_ZERO) & (np.abs(x) <= _ZERO))
+            go_left = np.where(is_missing, self.default_left[idx], go_left)
+            node[active] = np.where(go_left, self.left[idx], self.right[idx])
+            active = active[node[active] >= 0]
+        return self.leaf_value[~node]
+
+
+class TreeEnsemble:
+    """predict(X) for a LightGBM model given as the text of `Booster.model_to_string()`."""
+
+    def __init__(self, trees: list[_Tree], sigmoid: float | None, num_features: int):
+        self.trees = trees
+        self.sigmoid = sigmoid
+        self.num_features = num_features
+
+    @classmethod
+    def from_lightgbm(cls, model: str) -> "TreeEnsemble":
+        header, _, body = model.partition("\nTree=")
+        fields = dict(line.split("=", 1) for line in header.splitlines() if "=" in line)
+        if int(fields.get("num_class", "1")) != 1:
+            raise ValueError("only single-output models are supported")
+        objective = fields.get("objective", "")
+        sigmoid = None
+        if objective.startswith("binary"):
+            parts = dict(p.split(":", 1) for p in objective.split()[1:] if ":" in p)
+            sigmoid = float(parts.get("sigmoid", 1.0))
+        trees = [cls._tree(block) for block in ("Tree=" + body).split("\nTree=") if block.strip()]
+        return cls(trees, sigmoid, int(fields.get("max_feature_idx", "-1")) + 1)
+
+    @staticmethod
+    def _tree(block: str) -> _Tree:
+        block = block.split("end of trees")[0]
+        f = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
+        if int(f.get("num_cat", "0")) or int(f.get("is_linear", "0")):
+            raise ValueError("categorical splits and linear trees are not supported")
+
+        def ints(name: str) -> np.ndarray:
+            return np.array(f[name].split(), dtype=np.int64) if f.get(name, "").strip() else np.zeros(0, np.int64)
+
+        def floats(name: str) -> np.ndarray:
+            return np.array(f[name].split(), dtype=np.float64) if f.get(name, "").strip() else np.zeros(0)
+
+        decision = ints("decision_type")
+        return _Tree(
+            feature=ints("split_feature"),
+            threshold=floats("threshold"),
+            default_left=(decision & _DEFAULT_LEFT).astype(bool),
+            missing=(decision >> 2) & 3,
+            left=ints("left_child"),
+            right=ints("right_child"),
+            leaf_value=floats("leaf_value"),
+            shrinkage=float(f.get("shrinkage", "1")),
+        )
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or (self.num_features and X.shape[1] < self.num_features):
+            raise ValueError(f"expected a 2-D array with {self.num_features} feature columns")
+        raw = np.zeros(X.shape[0])
+        for tree in self.trees:
+            raw += tree.predict(X)
+        if self.sigmoid is not None:
+            return 1.0 / (1.0 + np.exp(-self.sigmoid * raw))
+        return raw

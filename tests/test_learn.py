@@ -1,0 +1,99 @@
+"""ROUGE scoring against hand computation, labels, batch mode (tiny inputs)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from crossbrief.evaluate import RougeScorer, run_eval
+from crossbrief.learn import RougeTokens, rouge_n, run_batch, sentence_labels
+
+
+def test_rouge_n_by_hand():
+    tok = RougeTokens()
+    summary = tok("the cat sat on the mat")
+    reference = tok("the cat lay on the mat")
+    # Unigrams: summary {the:2, cat, sat, on, mat}, reference {the:2, cat, lay, on, mat}: 5 of 6 match.
+    p, r, f = rouge_n(summary, reference, 1)
+    assert (p, r) == pytest.approx((5 / 6, 5 / 6))
+    # Bigrams: "the cat", "on the", "the mat" match; "cat sat", "sat on" do not: 3 of 5.
+    p, r, f = rouge_n(summary, reference, 2)
+    assert (p, r, f) == pytest.approx((3 / 5, 3 / 5, 3 / 5))
+
+
+def test_scorer_matches_hand_computation():
+    scorer = RougeScorer()
+    scores = scorer.score(["The cat sat on the mat."], ["The cat lay on the mat."])
+    assert scores["rouge1_f"] == pytest.approx(5 / 6)
+    assert scores["rouge2_f"] == pytest.approx(3 / 5)
+    # LCS "the cat on the mat" = 5 tokens of 6 on both sides.
+    assert scores["rougeLsum_f"] == pytest.approx(5 / 6)
+    # Several references: the mean over references.
+    two = scorer.score(["The cat sat."], ["The cat sat.", "A dog ran."])
+    assert two["rouge1_r"] == pytest.approx(0.5)
+
+
+def test_stemming_is_on():
+    tok = RougeTokens()
+    assert rouge_n(tok("cats running"), tok("cat runs"), 1)[2] == pytest.approx(1.0)
+
+
+def test_labels_prefer_sentences_from_the_reference():
+    tok = RougeTokens()
+    labels = sentence_labels(
+        ["The envoy warned the city could be destroyed.", "Football matches were cancelled."],
+        "The envoy warned that the city could be destroyed by Christmas.",
+        tok,
+        oracle_words=20,
+    )
+    assert labels[0] > labels[1]
+
+
+def _write(path, rows):
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for r in rows:
+            f.write((r if isinstance(r, str) else json.dumps(r)) + "\n")
+
+
+DOC_A = (
+    "The city council approved a new budget of 12 million dollars on Monday after a long debate. "
+    "The budget includes money for three new schools and a public library. "
+    "Council members said the vote was the most important of the year."
+)
+DOC_B = (
+    "On Monday the council passed a 12 million dollar budget following hours of debate. "
+    "Three schools and a library will be built with the money, officials said."
+)
+
+
+def test_batch_output_order_errors_and_budget(tmp_path):
+    src = tmp_path / "in.jsonl.gz"
+    _write(src, [{"id": "a", "documents": [DOC_A, DOC_B]}, {"id": "bad", "documents": []}, "not json",
+                 {"documents": [DOC_B, 3]}, {"id": "c", "documents": [DOC_B]}])
+    out = tmp_path / "out.jsonl"
+    assert run_batch(str(src), str(out), words=40) == 1
+    lines = [json.loads(l) for l in out.read_text().splitlines()]
+    assert [l.get("id") for l in lines] == ["a", "bad", 2, 3, "c"]
+    assert "error" in lines[1] and "error" in lines[2] and "error" in lines[3]
+    first = lines[0]
+    assert first["summary"] == "\n".join(s["text"] for s in first["sentences"])
+    assert sum(len(s["text"].split()) for s in first["sentences"]) <= 40
+    assert all(s["text"] in [DOC_A, DOC_B][s["article"]] for s in first["sentences"])
+    # Same input, same output.
+    out2 = tmp_path / "out2.jsonl"
+    run_batch(str(src), str(out2), words=40)
+    assert out.read_text() == out2.read_text()
+
+
+def test_eval_prints_all_systems(tmp_path):
+    import io
+
+    src = tmp_path / "eval.jsonl"
+    src.write_text(json.dumps({"documents": [DOC_A, DOC_B], "summary": "The council passed a 12 million dollar budget."}) + "\n")
+    buf = io.StringIO()
+    result = run_eval(str(src), words=30, limit=None, out=buf)
+    assert set(result["systems"]) == {"crossbrief", "lead", "tfidf-mmr", "lexrank", "textrank"}
+    assert result["clusters"] == 1
+    assert "lexrank" in buf.getvalue()

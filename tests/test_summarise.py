@@ -1,0 +1,99 @@
+"""The summariser: verbatim sentences, citations, budget, determinism (real encoder, tiny inputs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crossbrief.summarise import (
+    default_budget,
+    figure_relation,
+    is_dangling,
+    suitable,
+    summarise,
+    summarise_documents,
+)
+from crossbrief.summarise import articles_from_documents
+
+DOCS = [
+    "The United Nations envoy warned on Thursday that the eastern half of the city could be totally "
+    "destroyed by Christmas. About 250,000 people are trapped in the besieged eastern districts of the city. "
+    "He offered to escort the fighters out of the city himself. The weather in the region was mild this week.",
+    "A United Nations envoy said the eastern part of the city may be completely destroyed by Christmas if the "
+    "bombing continues. The UN estimates that 275,000 people are trapped in the besieged east of the city. "
+    "Is this the end of the war? Officials in the capital did not respond to requests for comment on Thursday.",
+    "The envoy warned on Thursday that eastern districts of the city could be destroyed by Christmas. "
+    "Local football clubs have cancelled all their matches for the rest of the season because of the fighting.",
+]
+
+
+def test_sentences_are_verbatim_and_cited():
+    articles = articles_from_documents(DOCS)
+    summary = summarise(articles, words=80)
+    assert summary
+    for s in summary:
+        sentence = articles[s.article].sentences[s.sentence]
+        assert s.text == sentence.text
+        assert s.text in DOCS[s.article]
+        assert s.article not in s.also and s.article not in s.differ
+    # The "destroyed by Christmas" warning is in all three articles: the chosen one cites the others.
+    warning = [s for s in summary if "Christmas" in s.text]
+    assert warning and len(warning) == 1, "one warning sentence, the paraphrases are redundant"
+    assert sorted([warning[0].article, *warning[0].also]) == [0, 1, 2]
+
+
+def test_different_figures_are_not_cited_as_agreeing():
+    articles = articles_from_documents(DOCS)
+    summary = summarise(articles, words=200)
+    trapped = [s for s in summary if "trapped" in s.text]
+    assert len(trapped) == 1
+    other = 1 - trapped[0].article
+    assert other in trapped[0].differ and other not in trapped[0].also
+
+
+def test_budget_is_respected_and_output_deterministic():
+    articles = articles_from_documents(DOCS)
+    for words in (15, 30, 60, 200):
+        summary = summarise(articles, words=words)
+        assert sum(len(s.text.split()) for s in summary) <= words
+    first = [(s.article, s.sentence, s.also, s.differ) for s in summarise_documents(DOCS, words=60)]
+    again = [(s.article, s.sentence, s.also, s.differ) for s in summarise_documents(DOCS, words=60)]
+    assert first == again
+
+
+def test_default_length_policy():
+    summary = summarise_documents(DOCS, words=None)
+    total = sum(len(d.split()) for d in DOCS)
+    assert 0 < sum(len(s.text.split()) for s in summary) <= default_budget(total)
+
+
+def test_unsuitable_sentences_are_skipped():
+    assert not suitable("Is this the end of the war?")
+    assert not suitable("Read more.")
+    assert not suitable("Photo: a man walks past a destroyed building in the city centre.")
+    assert suitable("The UN estimates that 275,000 people are trapped in the besieged east of the city.")
+    assert is_dangling("But the plan was rejected by both sides on Friday.")
+    assert not is_dangling("The plan was rejected by both sides on Friday.")
+    summary = summarise_documents(DOCS, words=200)
+    assert all(not s.text.endswith("?") for s in summary)
+
+
+def test_off_topic_articles_are_not_summarised_but_cited():
+    articles = articles_from_documents(DOCS)
+    articles[2].on_topic = False
+    summary = summarise(articles, words=200)
+    assert all(s.article != 2 for s in summary)
+    assert any(2 in s.also for s in summary)
+
+
+def test_figure_relation():
+    assert figure_relation("250,000 people are trapped", "275,000 people are trapped") == "differ"
+    assert figure_relation("250,000 people are trapped", "some 250,000 are stuck") == "same"
+    assert figure_relation("600 people died", "275,000 people are trapped") == "unrelated"
+    assert figure_relation("On 19 September 2016 it began", "600 people died") == "none"
+
+
+def test_bad_documents():
+    with pytest.raises(ValueError):
+        summarise_documents([])
+    with pytest.raises(ValueError):
+        summarise_documents(["  ", ""])
