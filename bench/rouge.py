@@ -1,6 +1,6 @@
-"""ROUGE and speed benchmarks of the summariser (figures recorded in docs/benchmarks_rouge.md).
+"""ROUGE and speed benchmarks of the summariser (figures recorded in docs/benchmarks.md).
 
-    python bench/rouge.py eval DATA.jsonl.gz [--words N] [--limit K] [--json OUT.json]
+    python bench/rouge.py eval DATA.jsonl.gz [--words N] [--limit K] [--json OUT.json] [--systems a,b]
     python bench/rouge.py speed DATA.jsonl.gz [--words N] [--limit K]
 
 `eval` prints crossbrief beside the baselines (see crossbrief.evaluate); `speed` times
@@ -26,12 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=None)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", default=None, help="also write the figures to this file")
+    parser.add_argument("--systems", default=None,
+                        help="comma-separated systems to score (default: crossbrief and every baseline)")
     args = parser.parse_args(argv)
 
     if args.mode == "eval":
         from crossbrief.evaluate import run_eval
 
-        result = run_eval(args.data, args.words, args.limit)
+        systems = args.systems.split(",") if args.systems else None
+        result = run_eval(args.data, args.words, args.limit, systems=systems)
     else:
         from crossbrief.evaluate import open_text
         from crossbrief.learn import run_batch

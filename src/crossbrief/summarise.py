@@ -87,7 +87,7 @@ def fast_encoder():
 
     Dynamic quantisation (int8 weights per output channel, activations quantised on the fly) of
     the encoder's linear layers doubles its speed on CPU; vectors stay within cosine ~0.97 of
-    the float model's, and ROUGE is unchanged (docs/benchmarks_rouge.md). `crossbrief brief`
+    the float model's, and ROUGE is unchanged (docs/benchmarks.md). `crossbrief brief`
     keeps the float encoder: there, citation decisions matter more than throughput.
     """
     global _fast_encoder
