@@ -79,7 +79,8 @@ def to_markdown(brief: Brief) -> str:
         lines += ["## Cleaning", ""]
         for a in cleaned:
             counts = ", ".join(f"{n} {reason}" for reason, n in removal_counts(a).most_common())
-            lines.append(f"- [{a.index + 1}] removed {len(a.removed)} lines: {counts}")
+            n = len(a.removed)
+            lines.append(f"- [{a.index + 1}] removed {n} line{'s' if n != 1 else ''}: {counts}")
         lines.append("")
     if brief.problems:
         lines += ["## Inputs not used", ""]
