@@ -210,3 +210,16 @@ def test_event_does_not_leak_across_and() -> None:
     text = "The crash killed at least 14 people and injured more than 60, police said."
     figures = {f.value: f for f in analyse(make(text)).figures}
     assert figures[14].event == "killed" and figures[60].event == "injured"
+
+
+def test_surname_tagged_as_organisation_joins_the_person_but_places_do_not():
+    from crossbrief.analyse import canonical_names, fold
+    from crossbrief.model import Mention
+
+    mentions = [
+        Mention("Elena Brisk", "PERSON", 0, 11), Mention("Brisk", "ORG", 20, 25),
+        Mention("Martha Washington", "PERSON", 30, 47), Mention("Washington", "GPE", 50, 60),
+    ]
+    names = canonical_names(mentions)
+    assert names[fold("Brisk")] == ("Elena Brisk", "PERSON")
+    assert names[fold("Washington")] == ("Washington", "GPE")

@@ -159,6 +159,13 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
     for k in forms:
         if label_of(k) != "PERSON" and any(tuple(tokens[k][-len(t):]) == t for t in personal if len(t) < len(tokens[k])):
             labels[k]["PERSON"] += sum(labels[k].values())
+    # An "organisation" whose words end exactly one person's full name is that person, mis-tagged
+    # ("De Mistura" as ORG beside "Staffan de Mistura"). Places are left alone ("Washington").
+    full_names = {tuple(tokens[k]) for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 2}
+    for k in forms:
+        n = len(tokens[k])
+        if label_of(k) == "ORG" and n and sum(1 for t in full_names if len(t) > n and t[-n:] == tuple(tokens[k])) == 1:
+            labels[k]["PERSON"] += sum(labels[k].values())
     people = [k for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 2]
     by_last: dict[str, list[str]] = {}
     for k in people:
@@ -1426,7 +1433,7 @@ def analyse_all(articles: list[Article]) -> None:
     # Who is a person is decided over the whole bundle first: one outlet's "Ms Brisk" tells that
     # another's "Elena Brisk" (tagged ORG by the small model) is a speaker.
     everyone = [m for article, sents in zip(articles, parsed) for m in _mentions(article, sents)]
-    persons = {k for k, (_, label) in canonical_names(everyone).items() if label == "PERSON"} if len(articles) > 1 else set()
+    persons = {k for k, (_, label) in canonical_names(everyone).items() if label == "PERSON"}
     for article, sents in zip(articles, parsed):
         try:
             ctx = _analyse_parsed(article, sents, fallback, persons)
@@ -1554,7 +1561,7 @@ def analyse_command(path: str, fmt: str = "md", output: str | None = None) -> in
     if article is None:
         print(f"crossbrief: {path}: no article text", file=sys.stderr)
         return 2
-    analyse(article)
+    analyse_all([article])  # the bundle path: names made consistent within the article too
     text = json.dumps(article_facts(article), ensure_ascii=False, indent=2) + "\n" if fmt == "json" else article_markdown(article)
     if output and output != "-":
         with open(output, "w", encoding="utf-8") as fh:
