@@ -98,18 +98,28 @@ def _key_aliases(keys: Iterable[str]) -> dict[str, str]:
     from crossbrief.embed import get_encoder
 
     vectors = get_encoder().encode(distinct)
-    parent = list(range(len(distinct)))
+    classes = _UnionFind(len(distinct))
+    rows, cols = np.nonzero(np.triu(vectors @ vectors.T >= KEY_COSINE, k=1))
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        classes.union(i, j)
+    return {k: distinct[classes.find(i)] for i, k in enumerate(distinct)}
 
-    def find(i: int) -> int:
+
+class _UnionFind:
+    """Disjoint sets over 0..n-1 (path halving): the classes that pairwise links make."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    rows, cols = np.nonzero(np.triu(vectors @ vectors.T >= KEY_COSINE, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist()):
-        parent[find(i)] = find(j)
-    return {k: distinct[find(i)] for i, k in enumerate(distinct)}
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
 
 
 def _figure_date(article: Article, f: Any) -> str:
@@ -353,13 +363,7 @@ def group_quotes(articles: list[Article]) -> list[QuoteGroup]:
     vectors = get_encoder().encode([q.text for q in quotes])
     words = [_words(q.text) for q in quotes]
     every = [_all_words(q.text) for q in quotes]
-    parent = list(range(len(quotes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    statements = _UnionFind(len(quotes))
 
     sims = vectors @ vectors.T
     # Only pairs with some semantic similarity are compared word by word: quadratic work stays in
@@ -385,10 +389,10 @@ def group_quotes(articles: list[Article]) -> list[QuoteGroup]:
         a, b = sorted((every[i], every[j]), key=len)
         contained = len(a) >= 2 and a <= b
         if same_statement(float(sims[i, j]), shared, small, _same_speaker(quotes[i], quotes[j]), contained):
-            parent[find(i)] = find(j)
+            statements.union(i, j)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
-        members[find(i)].append(i)
+        members[statements.find(i)].append(i)
     groups = []
     for idx in members.values():
         qs = sorted((quotes[i] for i in idx), key=lambda q: (q.article, q.start))
