@@ -217,9 +217,11 @@ def test_surname_tagged_as_organisation_joins_the_person_but_places_do_not():
     from crossbrief.model import Mention
 
     mentions = [
-        Mention("Elena Brisk", "PERSON", 0, 11), Mention("Brisk", "ORG", 20, 25),
+        Mention("Anna van Dijk", "PERSON", 0, 13), Mention("Van Dijk", "ORG", 20, 28),
         Mention("Martha Washington", "PERSON", 30, 47), Mention("Washington", "GPE", 50, 60),
+        Mention("Civic Alliance", "PERSON", 70, 84), Mention("Alliance", "ORG", 90, 98),
     ]
     names = canonical_names(mentions)
-    assert names[fold("Brisk")] == ("Elena Brisk", "PERSON")
+    assert names[fold("Van Dijk")] == ("Anna van Dijk", "PERSON")
     assert names[fold("Washington")] == ("Washington", "GPE")
+    assert names[fold("Alliance")][1] == "ORG"  # one word is too weak a link to a person

@@ -159,12 +159,14 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
     for k in forms:
         if label_of(k) != "PERSON" and any(tuple(tokens[k][-len(t):]) == t for t in personal if len(t) < len(tokens[k])):
             labels[k]["PERSON"] += sum(labels[k].values())
-    # An "organisation" whose words end exactly one person's full name is that person, mis-tagged
-    # ("De Mistura" as ORG beside "Staffan de Mistura"). Places are left alone ("Washington").
-    full_names = {tuple(tokens[k]) for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 2}
+    # An "organisation" of two or more words that end exactly one person's full name is that
+    # person, mis-tagged ("De Mistura" as ORG beside "Staffan de Mistura"). One word is too weak
+    # a link ("Alliance" and a "Civic Alliance" the small model once tagged PERSON); places are
+    # left alone ("Washington").
+    full_names = {tuple(tokens[k]) for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 3}
     for k in forms:
         n = len(tokens[k])
-        if label_of(k) == "ORG" and n and sum(1 for t in full_names if len(t) > n and t[-n:] == tuple(tokens[k])) == 1:
+        if label_of(k) == "ORG" and n >= 2 and sum(1 for t in full_names if len(t) > n and t[-n:] == tuple(tokens[k])) == 1:
             labels[k]["PERSON"] += sum(labels[k].values())
     people = [k for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 2]
     by_last: dict[str, list[str]] = {}
