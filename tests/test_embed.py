@@ -39,3 +39,12 @@ def test_cache_returns_the_same_vectors_and_empty_input_works():
     again = encoder.encode(list(reversed(SENTENCES[:2])))
     assert np.array_equal(first, again[::-1])
     assert encoder.encode([]).shape == (0, 384)
+
+
+def test_a_small_cache_never_loses_vectors_a_call_asked_for():
+    # More texts than the cache holds, and a cached text that would be the first to be evicted.
+    encoder = MiniLMEncoder(cache_size=2)
+    expected = encoder.encode(SENTENCES)  # larger than the cache
+    encoder.encode(SENTENCES[:1])
+    got = encoder.encode([SENTENCES[0], *SENTENCES[2:]])
+    assert np.allclose(got, expected[[0, 2, 3, 4]], atol=1e-6)

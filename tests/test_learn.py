@@ -73,7 +73,7 @@ def test_batch_output_order_errors_and_budget(tmp_path):
     _write(src, [{"id": "a", "documents": [DOC_A, DOC_B]}, {"id": "bad", "documents": []}, "not json",
                  {"documents": [DOC_B, 3]}, {"id": "c", "documents": [DOC_B]}])
     out = tmp_path / "out.jsonl"
-    assert run_batch(str(src), str(out), words=40) == 1
+    assert run_batch(str(src), str(out), words=40, workers=1) == 1
     lines = [json.loads(l) for l in out.read_text().splitlines()]
     assert [l.get("id") for l in lines] == ["a", "bad", 2, 3, "c"]
     assert "error" in lines[1] and "error" in lines[2] and "error" in lines[3]
@@ -81,9 +81,9 @@ def test_batch_output_order_errors_and_budget(tmp_path):
     assert first["summary"] == "\n".join(s["text"] for s in first["sentences"])
     assert sum(len(s["text"].split()) for s in first["sentences"]) <= 40
     assert all(s["text"] in [DOC_A, DOC_B][s["article"]] for s in first["sentences"])
-    # Same input, same output.
+    # Same input, same output, in the same order, whether one process or two summarise it.
     out2 = tmp_path / "out2.jsonl"
-    run_batch(str(src), str(out2), words=40)
+    assert run_batch(str(src), str(out2), words=40, workers=2) == 1
     assert out.read_text() == out2.read_text()
 
 
@@ -97,3 +97,15 @@ def test_eval_prints_all_systems(tmp_path):
     assert set(result["systems"]) == {"crossbrief", "lead", "tfidf-mmr", "lexrank", "textrank"}
     assert result["clusters"] == 1
     assert "lexrank" in buf.getvalue()
+
+
+def test_batch_with_precise_citations_cites_the_paraphrase(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "documents": [DOC_A, DOC_B]}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert run_batch(str(src), str(out), words=40, workers=1, precise_citations=True) == 0
+    line = json.loads(out.read_text())
+    assert line["sentences"] and all(s["article"] not in s["also"] for s in line["sentences"])
+    # The budget sentence is in both documents, in other words: MiniLM cites the other one.
+    budget = [s for s in line["sentences"] if "12 million" in s["text"]]
+    assert budget and budget[0]["also"] == [1 - budget[0]["article"]]

@@ -97,3 +97,48 @@ def test_bad_documents():
         summarise_documents([])
     with pytest.raises(ValueError):
         summarise_documents(["  ", ""])
+
+
+def _pseudo_word(*seed: int) -> str:
+    syllables = ["ba", "ko", "ri", "tu", "me", "sa", "lo", "vi", "ne", "du", "pa", "ge"]
+    n = 7919 * seed[0] + 104729 * seed[1] + 31 * seed[2] + 11
+    return "".join(syllables[(n // 12**i) % 12] for i in range(4))
+
+
+def _large_bundle() -> list[str]:
+    """25 articles of 6 sentences: two facts most of them report, and filler only one reports."""
+    towns = ["Ostry", "Kellam", "Bride", "Harwood", "Lenning"]
+    docs = []
+    for k in range(25):
+        town = towns[k % len(towns)]
+        sentences = [
+            f"The dam on the Vell River failed early on Tuesday after four days of heavy rain, flooding homes in {town}.",
+            f"Rescue teams from the state emergency service evacuated about 3,000 residents from the valley overnight, officials in {town} said.",
+        ]
+        for j in range(4):
+            # Made-up words unique to this article: local colour no other outlet shares.
+            words = [_pseudo_word(k, j, m) for m in range(14)]
+            sentences.append(" ".join(words).capitalize() + ".")
+        docs.append(" ".join(sentences[k % 2 :] + sentences[: k % 2]))
+    return docs
+
+
+def test_large_bundles_are_summarised_by_concept_coverage():
+    from crossbrief.summarise import LARGE_BUNDLE, build_bundle
+
+    docs = _large_bundle()
+    articles = articles_from_documents(docs)
+    assert len(build_bundle(articles).candidates) > LARGE_BUNDLE
+    summary = summarise(articles, words=60)
+    assert summary and sum(len(s.text.split()) for s in summary) <= 60
+    assert all(s.text in docs[s.article] for s in summary)
+    # The facts most articles report come first; one reporter's filler does not.
+    assert any("dam on the Vell River failed" in s.text for s in summary)
+    assert any("evacuated about 3,000" in s.text for s in summary)
+    assert all("Vell River" in s.text or "evacuated" in s.text for s in summary)
+    # Each fact once, citing the many articles that report it.
+    assert sum("dam on the Vell River failed" in s.text for s in summary) == 1
+    dam = next(s for s in summary if "dam on the Vell River failed" in s.text)
+    assert len(dam.also) >= 20
+    again = summarise(articles_from_documents(docs), words=60)
+    assert [(s.article, s.sentence) for s in again] == [(s.article, s.sentence) for s in summary]

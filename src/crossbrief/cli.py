@@ -86,7 +86,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.words is not None and args.words < 10:
         _say(f"--words {args.words}: the budget must be at least 10 words")
         return EXIT_UNUSABLE
-    return run_batch(args.input, args.output, args.words)
+    if args.workers is not None and args.workers < 1:
+        _say(f"--workers {args.workers}: need at least 1")
+        return EXIT_UNUSABLE
+    return run_batch(args.input, args.output, args.words, workers=args.workers, precise_citations=args.precise_citations)
 
 
 @_data_errors
@@ -105,7 +108,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from crossbrief.learn import train
 
-    options = {k: v for k, v in (("out_path", args.output), ("limit", args.limit), ("cache", args.cache)) if v}
+    options = {k: v for k, v in (("out_path", args.output), ("limit", args.limit)) if v}
     path = train(args.input, **options)
     _say(f"wrote model to {path}")
     return EXIT_OK
@@ -139,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="IN.jsonl[.gz]")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
     p.add_argument("--words", type=int, default=None, help="word budget (default: the tuned length policy)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes summarising clusters in parallel (default: one per CPU core)")
+    p.add_argument("--precise-citations", action="store_true",
+                   help="cite with MiniLM as `brief` does (about 10x slower) instead of the fast static encoder")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries")
@@ -151,8 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="TRAIN.jsonl[.gz]")
     p.add_argument("-o", "--output", default=None, help="model file to write (default: the shipped model path)")
     p.add_argument("--limit", type=int, default=None,
-                   help="fit on the first K clusters (default: the shipped model's 5,500; the next 500 tune the length policy)")
-    p.add_argument("--cache", default=None, metavar="PATH", help="keep sentence vectors in this file between runs")
+                   help="fit on the first K clusters (default: the shipped model's 24,500; the next 500 tune the length policy)")
     p.set_defaults(func=cmd_train)
     return parser
 

@@ -6,12 +6,18 @@ forward pass written directly in torch: it gives the same vectors as sentence-tr
 (checked in tests/test_embed.py) but skips importing transformers (~3 s of a cold start) and
 does not pad every input to 128 tokens as the packaged tokenizer config asks, which makes it
 several times faster on short news sentences.
+
+`get_static_encoder()` returns a static (model2vec) encoder distilled from the same MiniLM at
+build time (`make static-encoder`, see tools/build_static_encoder.py): a token-vector lookup and a
+mean, about 100x faster, for coarse work where MiniLM's quality is not needed. At run time it needs
+only the light `model2vec` package and the distilled files, never transformers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -134,9 +140,13 @@ class MiniLMEncoder:
                 vectors = self._encode_uncached(list(missing.values()))
                 for k, vec in zip(missing, vectors):
                     self._cache[k] = vec
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-            return np.stack([self._cache[k] for k in keys])
+            for k in keys:  # least recently *used* goes first, not least recently added
+                self._cache.move_to_end(k)
+            # Stack before evicting: a call with more texts than the cache holds must still work.
+            result = np.stack([self._cache[k] for k in keys])
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return result
 
 
 _encoder: Encoder | None = None
@@ -157,3 +167,59 @@ def set_encoder(encoder: Encoder | None) -> None:
     global _encoder
     with _encoder_lock:
         _encoder = encoder
+
+
+# -- the static encoder -----------------------------------------------------------------------
+
+STATIC_MODEL_ENV = "CROSSBRIEF_STATIC_MODEL"
+
+
+def static_model_dir() -> Path:
+    """Where the distilled static model is: $CROSSBRIEF_STATIC_MODEL, else inside this environment."""
+    override = os.environ.get(STATIC_MODEL_ENV)
+    if override:
+        return Path(override)
+    return Path(sys.prefix) / "share" / "crossbrief" / "static-minilm-l6"
+
+
+class StaticEncoder:
+    """all-MiniLM-L6-v2 distilled by model2vec: mean of per-token vectors (256-d), L2-normalised.
+
+    A text with no known token (empty, white space only) gets a zero row: it is similar to nothing.
+    """
+
+    def __init__(self, model_dir: Path | None = None):
+        model_dir = Path(model_dir or static_model_dir())
+        # Check first: given a path that does not exist, model2vec would try the model hub instead.
+        if not (model_dir / "model.safetensors").is_file():
+            raise FileNotFoundError(
+                f"static encoder not found at {model_dir}: build it with `make static-encoder` "
+                f"(or point {STATIC_MODEL_ENV} at a distilled model directory)"
+            )
+        from model2vec import StaticModel
+
+        # Stored as float16 (half the disk); widen once at load, since numpy sums float16 slowly.
+        self.model = StaticModel.from_pretrained(model_dir, quantize_to="float32", normalize=True)
+        self.dim = int(self.model.dim)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for `texts`, one float32 row each."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # No joblib threads: model2vec's multiprocessing path would also switch tokenizers'
+        # parallelism off for the whole process (an environment variable), MiniLM's included.
+        vectors = self.model.encode(list(texts), use_multiprocessing=False)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+_static_encoder: StaticEncoder | None = None
+_static_lock = threading.Lock()
+
+
+def get_static_encoder() -> StaticEncoder:
+    """The process-wide static encoder, loaded on first use (FileNotFoundError if not built)."""
+    global _static_encoder
+    with _static_lock:
+        if _static_encoder is None:
+            _static_encoder = StaticEncoder()
+        return _static_encoder

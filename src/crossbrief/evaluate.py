@@ -128,7 +128,7 @@ def run_eval(
                 chosen = summarise(articles, words=budget, encoder=encoder)
                 summary = [s.text for s in chosen]
                 # Baselines get the same budget: --words, or crossbrief's default policy for this
-                # cluster (the encoder caches vectors, so the second bundle costs no encoding).
+                # cluster (a second bundle costs a few ms with the static encoder).
                 if budget is None:
                     selector = get_selector()
                     same_budget = bundle_budget(build_bundle(articles, encoder), selector.policy if selector else None)

@@ -19,19 +19,19 @@ Everything is deterministic: fixed seeds, fixed thread count, sorted inputs.
 from __future__ import annotations
 
 import json
-import pickle
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterator, Sequence
 
 import numpy as np
 
 from crossbrief import summarise as S
 
-MODEL_VERSION = "selector-v1"
-DEFAULT_TRAIN_CLUSTERS = 5500  # plus DEFAULT_HOLDOUT for the length policy: ~15 min on 2 cores
+MODEL_VERSION = "selector-v2"
+ENCODER = S.SELECTOR_ENCODER
+DEFAULT_TRAIN_CLUSTERS = 24_500  # plus DEFAULT_HOLDOUT for the length policy: ~10 min on 2 cores
 DEFAULT_HOLDOUT = 500
 # Features whose scale depends on the corpus (bundle size, absolute positions and lengths) are left
 # out: Multi-News bundles are truncated to ~450 words, DUC ones are 25 full articles, and a tree
@@ -138,46 +138,6 @@ def label_parts(texts: Sequence[str], reference: str, tok: RougeTokens, oracle_w
 
 
 # ---------------------------------------------------------------------------------------------
-# Encoders for training: embed every sentence once, optionally kept on disk between runs.
-
-
-class CachedEncoder:
-    """Wraps an encoder with a text -> vector table that can be saved and reloaded (training only)."""
-
-    def __init__(self, base, path: str | Path | None = None):
-        self.base = base
-        self.dim = base.dim
-        self.path = Path(path) if path else None
-        self.table: dict[str, np.ndarray] = {}
-        if self.path and self.path.exists():
-            with open(self.path, "rb") as f:
-                data = pickle.load(f)
-            self.table = dict(zip(data["texts"], data["vectors"]))
-
-    def prefetch(self, texts: Iterable[str], chunk: int = 4096, progress: bool = True) -> None:
-        """Embed all not-yet-known texts in large batches (fewer, fuller forward passes)."""
-        from tqdm import tqdm
-
-        missing = sorted({t for t in texts if t not in self.table})
-        for start in tqdm(range(0, len(missing), chunk), desc="embed", unit="chunk", file=sys.stderr, disable=not progress):
-            part = missing[start : start + chunk]
-            for t, v in zip(part, self.base.encode(part)):
-                self.table[t] = v
-
-    def save(self) -> None:
-        if self.path:
-            texts = list(self.table)
-            with open(self.path, "wb") as f:
-                pickle.dump({"texts": texts, "vectors": np.stack([self.table[t] for t in texts])}, f)
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in texts if t not in self.table]
-        if missing:
-            self.prefetch(missing, progress=False)
-        return np.stack([self.table[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-
-# ---------------------------------------------------------------------------------------------
 # Dataset
 
 
@@ -202,8 +162,6 @@ def featurise(rows: Sequence[dict], encoder, with_labels: bool = True):
 
     tok = RougeTokens()
     articles_per_row = [S.articles_from_documents([d if isinstance(d, str) else "" for d in r["documents"]]) for r in rows]
-    if isinstance(encoder, CachedEncoder):
-        encoder.prefetch(s.text for arts in articles_per_row for a in arts for s in a.sentences)
     out = []
     for row, arts in tqdm(list(zip(rows, articles_per_row)), desc="features", unit="cluster", file=sys.stderr):
         bundle = S.build_bundle(arts, encoder)
@@ -294,23 +252,20 @@ def train(
     out_path: str | Path = S.MODEL_FILE,
     limit: int | None = DEFAULT_TRAIN_CLUSTERS,
     holdout: int = DEFAULT_HOLDOUT,
-    cache: str | None = None,
     log: IO[str] = sys.stderr,
 ) -> Path:
     """Train the selector on the first `limit` clusters of `train_path` and write the model file.
 
-    The next `holdout` clusters tune the length policy. `cache` (optional, e.g. under /tmp) keeps
-    sentence vectors on disk so a second run skips the encoder.
+    The next `holdout` clusters tune the length policy. Features come from the static encoder
+    (embed.get_static_encoder), as at run time.
     """
-    from crossbrief.embed import get_encoder
+    from crossbrief.embed import get_static_encoder
 
     t0 = time.time()
     rows = load_clusters(train_path, None if limit is None else limit + holdout)
     if len(rows) <= holdout:
         raise ValueError(f"{train_path}: only {len(rows)} usable clusters, need more than {holdout}")
-    encoder = CachedEncoder(get_encoder(), cache)
-    data = featurise(rows, encoder)
-    encoder.save()
+    data = featurise(rows, get_static_encoder())
     train_part, held = data[:-holdout], data[-holdout:]
     print(f"features for {len(data)} clusters in {time.time() - t0:.0f} s", file=log)
     booster = fit(train_part, MODEL_FEATURES)
@@ -319,6 +274,7 @@ def train(
     policy = tune_policy(held, held_scores, log)
     payload = {
         "version": MODEL_VERSION,
+        "encoder": ENCODER,
         "features": list(MODEL_FEATURES),
         "policy": policy,
         "trained_on": {"path": Path(train_path).name, "clusters": len(train_part), "holdout": holdout},
@@ -336,7 +292,9 @@ def train(
 # Batch mode
 
 
-def summarise_row(row: dict | None, words: int | None, default_id: int | str | None = None) -> dict:
+def summarise_row(
+    row: dict | None, words: int | None, default_id: int | str | None = None, precise_citations: bool = False
+) -> dict:
     """One output line of `crossbrief batch` for one input cluster (raises ValueError if bad)."""
     if not isinstance(row, dict):
         raise ValueError("not a JSON object")
@@ -345,7 +303,12 @@ def summarise_row(row: dict | None, words: int | None, default_id: int | str | N
         raise ValueError("no documents")
     if not all(isinstance(d, str) for d in docs):
         raise ValueError("documents must all be strings")
-    summary = S.summarise_documents(docs, words=words)
+    cite_encoder = None
+    if precise_citations:
+        from crossbrief.embed import get_encoder
+
+        cite_encoder = get_encoder()
+    summary = S.summarise_documents(docs, words=words, cite_encoder=cite_encoder)
     return {
         "id": row.get("id", default_id),
         "summary": "\n".join(s.text for s in summary),
@@ -353,36 +316,91 @@ def summarise_row(row: dict | None, words: int | None, default_id: int | str | N
     }
 
 
-def run_batch(in_path: str, out_path: str, words: int | None = None) -> int:
+def _summarise_line(job: tuple[int, int, str, int | None, bool]) -> tuple[str, bool]:
+    """One input line to one output line (JSON text) and whether it failed; runs in a worker."""
+    line_no, position, line, words, precise = job
+    row = None
+    try:
+        row = json.loads(line)
+        record = summarise_row(row, words, default_id=position, precise_citations=precise)
+        ok = True
+    except json.JSONDecodeError as e:
+        record, ok = {"id": position, "error": f"line {line_no}: not JSON ({e.msg})"}, False
+    except (ValueError, TypeError) as e:
+        given = row.get("id", position) if isinstance(row, dict) else position
+        record, ok = {"id": given, "error": f"line {line_no}: {e}"}, False
+    except Exception as e:  # noqa: BLE001 - a bug on one cluster must not sink the batch
+        given = row.get("id", position) if isinstance(row, dict) else position
+        first_line = (str(e).splitlines() or [""])[0]
+        record, ok = {"id": given, "error": f"line {line_no}: internal error: {type(e).__name__}: {first_line}"}, False
+    return json.dumps(record, ensure_ascii=False), ok
+
+
+def _jobs(lines: Iterator[str], words: int | None, precise: bool) -> Iterator[tuple[int, int, str, int | None, bool]]:
+    position = 0
+    for line_no, line in enumerate(lines, 1):
+        if line.strip():
+            yield line_no, position, line, words, precise
+            position += 1
+
+
+def _warm_worker(precise: bool) -> None:
+    # Load the encoders and the model once per worker, before its first cluster.
+    from crossbrief.embed import get_encoder, get_static_encoder
+
+    get_static_encoder()
+    S.get_selector()
+    if precise:
+        import torch
+
+        torch.set_num_threads(1)  # one process per core already
+        get_encoder()
+
+
+def run_batch(
+    in_path: str, out_path: str, words: int | None = None, workers: int | None = None, precise_citations: bool = False
+) -> int:
     """`crossbrief batch`: one output line per input cluster, in input order; 0 if all were
     summarised, 1 if some failed (each failure is an {"id", "error"} line of its own).
 
     A cluster without an "id" gets its 0-based position among the input's non-blank lines.
-    Raises OSError/ValueError (one-line messages) only when the input cannot be read at all.
+    `workers` processes (default: one per CPU core) summarise clusters in parallel; the output
+    is the same whatever their number. Citations come from the static encoder's vectors, or with
+    `precise_citations` from MiniLM's (as in `crossbrief brief`: better at telling paraphrases
+    from merely related sentences, ~10x slower). Raises OSError/ValueError (one-line messages) only when
+    the input cannot be read at all.
     """
+    import os
+
     from tqdm import tqdm
 
+    from crossbrief.embed import get_static_encoder
     from crossbrief.evaluate import open_text
 
     if words is not None and words <= 0:
         raise ValueError(f"--words must be positive, not {words}")
+    workers = workers or os.cpu_count() or 1
+    get_static_encoder()  # a missing model is one error up front, not one per cluster
     failed = 0
-    position = 0
     with open_text(in_path) as src, open(out_path, "w", encoding="utf-8") as dst:
-        for line_no, line in enumerate(tqdm(src, desc="batch", unit="cluster", file=sys.stderr), 1):
-            if not line.strip():
-                continue
-            row = None
-            try:
-                row = json.loads(line)
-                record = summarise_row(row, words, default_id=position)
-            except json.JSONDecodeError as e:
-                failed += 1
-                record = {"id": position, "error": f"line {line_no}: not JSON ({e.msg})"}
-            except (ValueError, TypeError) as e:
-                failed += 1
-                given = row.get("id", position) if isinstance(row, dict) else position
-                record = {"id": given, "error": f"line {line_no}: {e}"}
-            dst.write(json.dumps(record, ensure_ascii=False) + "\n")
-            position += 1
+        jobs = _jobs(src, words, precise_citations)
+        if workers > 1:
+            import multiprocessing
+
+            # forkserver: workers start from a clean process, not from a copy of this one (which
+            # may hold torch's thread pools, unsafe to fork). imap keeps the input order.
+            pool = multiprocessing.get_context("forkserver").Pool(
+                workers, initializer=_warm_worker, initargs=(precise_citations,)
+            )
+            results = pool.imap(_summarise_line, jobs, chunksize=8)
+        else:
+            pool = None
+            results = map(_summarise_line, jobs)
+        try:
+            for text, ok in tqdm(results, desc="batch", unit="cluster", file=sys.stderr):
+                failed += not ok
+                dst.write(text + "\n")
+        finally:
+            if pool is not None:
+                pool.terminate()
     return 1 if failed else 0

@@ -63,7 +63,11 @@ def brief(
 
         analyse_all(articles)
     assess_relevance(articles)
-    result.summary = summarise(articles, words=words)
+    from crossbrief.embed import get_encoder
+
+    # Selection runs on the static encoder; citations use MiniLM, whose vectors the relevance
+    # check above has already computed (cached), because telling paraphrases apart is fine work.
+    result.summary = summarise(articles, words=words, cite_encoder=get_encoder())
     if facts:
         from crossbrief.facts import cross_source
 
