@@ -48,7 +48,7 @@ demo: $(STAMP) $(STATIC_MODEL)
 test: $(STAMP) $(STATIC_MODEL)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) $(STATIC_MODEL)
 	$(PY) bench/speed.py
 
 clean:

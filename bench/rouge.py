@@ -49,12 +49,14 @@ def main(argv: list[str] | None = None) -> int:
                         break
                     out.write(line)
                     n += 1
-            # Load the model and encoder first: a batch run pays that once, not per cluster.
+            # Load the model and encoder first (batch workers load their own, inside the timing).
             from crossbrief.summarise import summarise_documents
 
             summarise_documents(["Warm-up sentence for the encoder and the model, nothing more."], words=20)
             t0 = time.perf_counter()
-            code = run_batch(str(src), str(Path(tmp) / "out.jsonl"), args.words, workers=args.workers)
+            from crossbrief.learn import default_workers
+
+            code = run_batch(str(src), str(Path(tmp) / "out.jsonl"), args.words, workers=args.workers or default_workers())
             seconds = time.perf_counter() - t0
         result = {"clusters": n, "seconds": seconds, "clusters_per_second": n / seconds, "exit": code}
         print(f"{n} clusters in {seconds:.1f} s: {n / seconds:.1f} clusters/s (exit {code})")

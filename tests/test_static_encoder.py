@@ -84,7 +84,7 @@ def test_loaded_once_per_process():
 def test_missing_model_names_the_path_and_the_make_target(tmp_path, monkeypatch):
     missing = tmp_path / "nowhere"
     monkeypatch.setenv("CROSSBRIEF_STATIC_MODEL", str(missing))
-    monkeypatch.setattr(embed, "_static_encoder", None)  # forget the loaded one for this test
+    monkeypatch.setattr(embed._static, "_value", None)  # forget the loaded one for this test
     assert static_model_dir() == missing
     with pytest.raises(FileNotFoundError) as error:
         get_static_encoder()

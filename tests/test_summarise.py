@@ -111,8 +111,13 @@ def _large_bundle() -> list[str]:
     docs = []
     for k in range(25):
         town = towns[k % len(towns)]
+        dam = (
+            f"The dam on the Vell River failed early on Tuesday after four days of heavy rain, flooding homes in {town}."
+            if k % 3
+            else f"Early on Tuesday the Vell River dam gave way after four days of heavy rain and flooded homes in {town}."
+        )
         sentences = [
-            f"The dam on the Vell River failed early on Tuesday after four days of heavy rain, flooding homes in {town}.",
+            dam,
             f"Rescue teams from the state emergency service evacuated about 3,000 residents from the valley overnight, officials in {town} said.",
         ]
         for j in range(4):
@@ -136,9 +141,25 @@ def test_large_bundles_are_summarised_by_concept_coverage():
     assert any("dam on the Vell River failed" in s.text for s in summary)
     assert any("evacuated about 3,000" in s.text for s in summary)
     assert all("Vell River" in s.text or "evacuated" in s.text for s in summary)
-    # Each fact once, citing the many articles that report it.
-    assert sum("dam on the Vell River failed" in s.text for s in summary) == 1
+    # Each fact once, in one wording, citing the many articles that report it.
+    assert sum("dam on the Vell River failed" in s.text or "dam gave way" in s.text for s in summary) == 1
     dam = next(s for s in summary if "dam on the Vell River failed" in s.text)
     assert len(dam.also) >= 20
     again = summarise(articles_from_documents(docs), words=60)
     assert [(s.article, s.sentence) for s in again] == [(s.article, s.sentence) for s in summary]
+
+
+def test_a_selector_refuses_vectors_from_another_static_model():
+    import json
+
+    from crossbrief import summarise as S
+
+    payload = json.loads(S.MODEL_FILE.read_text(encoding="utf-8"))
+    payload["encoder_sha256"] = "0" * 64  # as if trained on another distillation
+    S.set_selector(S.Selector(payload))
+    try:
+        with pytest.raises(ValueError, match="trained on other vectors"):
+            summarise(articles_from_documents(DOCS), words=60)
+    finally:
+        S.set_selector(False)
+    assert summarise(articles_from_documents(DOCS), words=60)

@@ -89,7 +89,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         _say(f"--workers {args.workers}: need at least 1")
         return EXIT_UNUSABLE
-    return run_batch(args.input, args.output, args.words, workers=args.workers, precise_citations=args.precise_citations)
+    from crossbrief.learn import default_workers
+
+    workers = args.workers or default_workers()
+    try:
+        return run_batch(args.input, args.output, args.words, workers=workers, precise_citations=args.precise_citations)
+    except RuntimeError as err:
+        _say(str(err))
+        return EXIT_BUG
 
 
 @_data_errors
@@ -145,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None,
                    help="processes summarising clusters in parallel (default: one per CPU core)")
     p.add_argument("--precise-citations", action="store_true",
-                   help="cite with MiniLM as `brief` does (about 10x slower) instead of the fast static encoder")
+                   help="cite, and test summary sentences for repeats, with MiniLM as `brief` does "
+                        "(about 10x slower) instead of the fast static encoder")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries")

@@ -149,24 +149,36 @@ class MiniLMEncoder:
             return result
 
 
-_encoder: Encoder | None = None
-_encoder_lock = threading.Lock()
+class _Shared:
+    """One instance per process, made by `factory` on first use (thread-safe); can be swapped."""
+
+    def __init__(self, factory) -> None:
+        self._factory = factory
+        self._value = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        with self._lock:
+            if self._value is None:
+                self._value = self._factory()
+            return self._value
+
+    def set(self, value) -> None:
+        with self._lock:
+            self._value = value
+
+
+_minilm = _Shared(lambda: MiniLMEncoder())
 
 
 def get_encoder() -> Encoder:
     """The process-wide sentence encoder, loaded on first use."""
-    global _encoder
-    with _encoder_lock:
-        if _encoder is None:
-            _encoder = MiniLMEncoder()
-        return _encoder
+    return _minilm.get()
 
 
 def set_encoder(encoder: Encoder | None) -> None:
     """Swap in another backend (or reset with None), e.g. a faster static model for grouping."""
-    global _encoder
-    with _encoder_lock:
-        _encoder = encoder
+    _minilm.set(encoder)
 
 
 # -- the static encoder -----------------------------------------------------------------------
@@ -198,6 +210,10 @@ class StaticEncoder:
             )
         from model2vec import StaticModel
 
+        # Which distillation this is: a selector trained on one model's vectors must not be fed
+        # another's (a rebuilt model with other settings, or CROSSBRIEF_STATIC_MODEL elsewhere).
+        self.fingerprint = hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
+
         # Stored as float16 (half the disk); widen once at load, since numpy sums float16 slowly.
         self.model = StaticModel.from_pretrained(model_dir, quantize_to="float32", normalize=True)
         self.dim = int(self.model.dim)
@@ -212,14 +228,9 @@ class StaticEncoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-_static_encoder: StaticEncoder | None = None
-_static_lock = threading.Lock()
+_static = _Shared(lambda: StaticEncoder())
 
 
 def get_static_encoder() -> StaticEncoder:
     """The process-wide static encoder, loaded on first use (FileNotFoundError if not built)."""
-    global _static_encoder
-    with _static_lock:
-        if _static_encoder is None:
-            _static_encoder = StaticEncoder()
-        return _static_encoder
+    return _static.get()

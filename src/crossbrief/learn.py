@@ -265,7 +265,8 @@ def train(
     rows = load_clusters(train_path, None if limit is None else limit + holdout)
     if len(rows) <= holdout:
         raise ValueError(f"{train_path}: only {len(rows)} usable clusters, need more than {holdout}")
-    data = featurise(rows, get_static_encoder())
+    encoder = get_static_encoder()
+    data = featurise(rows, encoder)
     train_part, held = data[:-holdout], data[-holdout:]
     print(f"features for {len(data)} clusters in {time.time() - t0:.0f} s", file=log)
     booster = fit(train_part, MODEL_FEATURES)
@@ -275,6 +276,7 @@ def train(
     payload = {
         "version": MODEL_VERSION,
         "encoder": ENCODER,
+        "encoder_sha256": encoder.fingerprint,
         "features": list(MODEL_FEATURES),
         "policy": policy,
         "trained_on": {"path": Path(train_path).name, "clusters": len(train_part), "holdout": holdout},
@@ -345,62 +347,105 @@ def _jobs(lines: Iterator[str], words: int | None, precise: bool) -> Iterator[tu
 
 
 def _warm_worker(precise: bool) -> None:
-    # Load the encoders and the model once per worker, before its first cluster.
+    # Load the encoders and the model once per process, before its first cluster.
     from crossbrief.embed import get_encoder, get_static_encoder
 
     get_static_encoder()
     S.get_selector()
     if precise:
-        import torch
-
-        torch.set_num_threads(1)  # one process per core already
         get_encoder()
 
 
+def _worker_init(precise: bool) -> None:
+    if precise:
+        import torch
+
+        torch.set_num_threads(1)  # one process per core already
+    _warm_worker(precise)
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may use (at most 8)."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+# Lines handed to the workers at a time: bounds memory on inputs of any length.
+_WINDOW = 512
+
+
 def run_batch(
-    in_path: str, out_path: str, words: int | None = None, workers: int | None = None, precise_citations: bool = False
+    in_path: str, out_path: str, words: int | None = None, workers: int = 1, precise_citations: bool = False
 ) -> int:
     """`crossbrief batch`: one output line per input cluster, in input order; 0 if all were
     summarised, 1 if some failed (each failure is an {"id", "error"} line of its own).
 
     A cluster without an "id" gets its 0-based position among the input's non-blank lines.
-    `workers` processes (default: one per CPU core) summarise clusters in parallel; the output
-    is the same whatever their number. Citations come from the static encoder's vectors, or with
-    `precise_citations` from MiniLM's (as in `crossbrief brief`: better at telling paraphrases
-    from merely related sentences, ~10x slower). Raises OSError/ValueError (one-line messages) only when
-    the input cannot be read at all.
+    `workers` processes summarise clusters in parallel (the CLI uses `default_workers()`); the
+    output is the same whatever their number. Citations, and the decoder's test that no two
+    summary sentences say the same thing, use the static encoder's vectors, or with
+    `precise_citations` MiniLM's, as `crossbrief brief` does (better at telling paraphrases from
+    merely related sentences, ~10x slower; the chosen sentences can differ too). Raises
+    OSError/ValueError (one-line messages) when the input cannot be read or the models cannot be
+    loaded, and RuntimeError if a worker process dies (e.g. killed for lack of memory).
     """
-    import os
+    from itertools import islice
 
     from tqdm import tqdm
 
-    from crossbrief.embed import get_static_encoder
     from crossbrief.evaluate import open_text
 
     if words is not None and words <= 0:
         raise ValueError(f"--words must be positive, not {words}")
-    workers = workers or os.cpu_count() or 1
-    get_static_encoder()  # a missing model is one error up front, not one per cluster
+    # Load everything here first: a missing model is one clear error, not one per cluster or a
+    # worker failing at start-up.
+    _warm_worker(precise_citations)
     failed = 0
-    with open_text(in_path) as src, open(out_path, "w", encoding="utf-8") as dst:
-        jobs = _jobs(src, words, precise_citations)
-        if workers > 1:
-            import multiprocessing
+    executor = None
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-            # forkserver: workers start from a clean process, not from a copy of this one (which
-            # may hold torch's thread pools, unsafe to fork). imap keeps the input order.
-            pool = multiprocessing.get_context("forkserver").Pool(
-                workers, initializer=_warm_worker, initargs=(precise_citations,)
-            )
-            results = pool.imap(_summarise_line, jobs, chunksize=8)
-        else:
-            pool = None
-            results = map(_summarise_line, jobs)
-        try:
-            for text, ok in tqdm(results, desc="batch", unit="cluster", file=sys.stderr):
-                failed += not ok
-                dst.write(text + "\n")
-        finally:
-            if pool is not None:
-                pool.terminate()
+        # forkserver: workers start from a clean process, not from a copy of this one (which may
+        # hold torch's thread pools, unsafe to fork). Unlike multiprocessing.Pool, the executor
+        # reports a dead worker (BrokenProcessPool) instead of waiting for it forever.
+        executor = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_worker_init,
+            initargs=(precise_citations,),
+        )
+    done = 0
+    try:
+        with open_text(in_path) as src, open(out_path, "w", encoding="utf-8") as dst:
+            jobs = _jobs(src, words, precise_citations)
+            progress = tqdm(desc="batch", unit="cluster", file=sys.stderr)
+            while window := list(islice(jobs, _WINDOW)):
+                if executor is None:
+                    results = map(_summarise_line, window)
+                else:
+                    results = executor.map(_summarise_line, window, chunksize=4)
+                for text, ok in results:
+                    failed += not ok
+                    dst.write(text + "\n")
+                    done += 1
+                    progress.update()
+            progress.close()
+    except Exception as e:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if isinstance(e, BrokenProcessPool):
+            raise RuntimeError(
+                f"a batch worker process failed or died after {done} clusters (out of memory?); "
+                f"{out_path} holds the clusters before it"
+            ) from None
+        raise
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
     return 1 if failed else 0

@@ -65,8 +65,10 @@ def brief(
     assess_relevance(articles)
     from crossbrief.embed import get_encoder
 
-    # Selection runs on the static encoder; citations use MiniLM, whose vectors the relevance
-    # check above has already computed (cached), because telling paraphrases apart is fine work.
+    # The selector's features come from the static encoder; citations and the test that no two
+    # summary sentences say the same thing use MiniLM, because telling paraphrases from merely
+    # related sentences is fine work (vectors are cached per process, so the relevance check above
+    # has usually computed them already).
     result.summary = summarise(articles, words=words, cite_encoder=get_encoder())
     if facts:
         from crossbrief.facts import cross_source

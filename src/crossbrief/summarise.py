@@ -45,11 +45,13 @@ class Thresholds:
     redundancy: float  # two summary sentences this similar say the same thing: keep one
 
 
-# all-MiniLM-L6-v2 (citations in `crossbrief brief`): paraphrases of one fact in two news reports
+# all-MiniLM-L6-v2 (citations and the redundancy test in `crossbrief brief`, and in `crossbrief
+# batch --precise-citations`): paraphrases of one fact in two news reports
 # sit at ~0.65-0.9, different sentences on the same story at ~0.3-0.6 (measured on the Aleppo
 # sample bundle); the bands overlap, so a match needs shared words too unless it is very close.
 MINILM_THRESHOLDS = Thresholds(cite=0.66, strong=0.78, figure=0.6, redundancy=0.75)
-# The static encoder distilled from it (selection everywhere, citations in batch mode) gives
+# The static encoder distilled from it (the selector's features everywhere; citations and the
+# redundancy test in batch mode) gives
 # higher cosines to sentences on one story. Redundancy at 0.85 / 0.75 was tuned on held-out
 # Multi-News training clusters (0.75 / 0.66, MiniLM's, cost 0.4 ROUGE-1 there; see
 # docs/benchmarks.md). With cite 0.75 its citations agree with MiniLM's at precision 0.67 and
@@ -403,6 +405,7 @@ class Selector:
         from crossbrief.trees import TreeEnsemble
 
         self.version = payload.get("version", "")
+        self.encoder_sha256 = payload.get("encoder_sha256")
         if payload.get("encoder") != SELECTOR_ENCODER:
             raise ValueError(
                 f"model {self.version or '?'} was trained on {payload.get('encoder') or 'other'} vectors, "
@@ -613,7 +616,8 @@ def cite(
 # stemmed word bigrams and content words, each weighted by how many articles use it, counted once
 # however often the summary repeats it -- per word spent (the concept-coverage objective of Gillick
 # and Favre, 2009, maximised greedily by gain / words^0.8, which favours neither very short nor very
-# long sentences). Repetition costs words and buys nothing, so redundancy is handled by the objective.
+# long sentences). A verbatim repeat buys nothing; a reworded one is caught by the decoder's
+# redundancy test (trigram share and the citation test, as in `decode`).
 LARGE_BUNDLE = 100  # candidates; no Multi-News bundle has more than ~80
 # ... and only with this many articles: concepts shared by 3+ articles need a crowd of them. On
 # DUC clusters cut to their first k articles (250 words, R1 F1), concept coverage trails the
@@ -670,6 +674,7 @@ def concept_decode(bundle: Bundle, budget: int) -> list[int]:
     lengths = [words_of(bundle.sentences[i].text) for i in pool]
     covered: set[tuple[str, ...]] = set()
     chosen: list[int] = []
+    chosen_tri: set = set()
     used = 0
     available = set(range(len(pool)))
     while available:
@@ -683,7 +688,14 @@ def concept_decode(bundle: Bundle, budget: int) -> list[int]:
         if best < 0:
             break
         available.discard(best)
-        chosen.append(pool[best])
+        i = pool[best]
+        # A reworded copy of a chosen sentence still brings a few new concepts (its own wording);
+        # it must not join the summary beside the sentence it repeats.
+        tri = _trigrams(bundle.sentences[i].text)
+        if (tri and len(tri & chosen_tri) > TRIGRAM_BLOCK * len(tri)) or (chosen and _repeats(bundle, chosen, i)):
+            continue
+        chosen.append(i)
+        chosen_tri |= tri
         covered |= concepts[best]
         used += lengths[best]
     return chosen
@@ -728,10 +740,19 @@ def summarise(
     Deterministic: the same articles give the same summary.
     """
     articles = list(articles)
+    if encoder is None:
+        from crossbrief.embed import get_static_encoder
+
+        encoder = get_static_encoder()
+    selector = get_selector()
+    if selector and selector.encoder_sha256 and getattr(encoder, "fingerprint", None) != selector.encoder_sha256:
+        raise ValueError(
+            f"the sentence selector {selector.version} was trained on other vectors than this encoder's "
+            f"({type(encoder).__name__}): rebuild the static model with `make static-encoder` or retrain with `crossbrief train`"
+        )
     bundle = build_bundle(articles, encoder)
     if not bundle.candidates:
         return []
-    selector = get_selector()
     scores = selector.score(bundle.features) if selector else heuristic_scores(bundle.features)
     if words is None:
         budget = bundle_budget(bundle, selector.policy if selector else None)
