@@ -670,8 +670,8 @@ def concept_decode(bundle: Bundle, budget: int) -> list[int]:
         for c, arts in articles_using.items()
         if len(arts) >= min_articles
     }
-    cost = np.array([words_of(bundle.sentences[i].text) for i in pool], dtype=float) ** CONCEPT_LENGTH_POWER
     lengths = [words_of(bundle.sentences[i].text) for i in pool]
+    cost = np.array(lengths, dtype=float) ** CONCEPT_LENGTH_POWER
     covered: set[tuple[str, ...]] = set()
     chosen: list[int] = []
     chosen_tri: set = set()
