@@ -325,17 +325,17 @@ def _summarise_line(job: tuple[int, int, str, int | None, bool]) -> tuple[str, b
     try:
         row = json.loads(line)
         record = summarise_row(row, words, default_id=position, precise_citations=precise)
-        ok = True
     except json.JSONDecodeError as e:
-        record, ok = {"id": position, "error": f"line {line_no}: not JSON ({e.msg})"}, False
+        error = f"not JSON ({e.msg})"
     except (ValueError, TypeError) as e:
-        given = row.get("id", position) if isinstance(row, dict) else position
-        record, ok = {"id": given, "error": f"line {line_no}: {e}"}, False
+        error = str(e)
     except Exception as e:  # noqa: BLE001 - a bug on one cluster must not sink the batch
-        given = row.get("id", position) if isinstance(row, dict) else position
         first_line = (str(e).splitlines() or [""])[0]
-        record, ok = {"id": given, "error": f"line {line_no}: internal error: {type(e).__name__}: {first_line}"}, False
-    return json.dumps(record, ensure_ascii=False), ok
+        error = f"internal error: {type(e).__name__}: {first_line}"
+    else:
+        return json.dumps(record, ensure_ascii=False), True
+    given = row.get("id", position) if isinstance(row, dict) else position
+    return json.dumps({"id": given, "error": f"line {line_no}: {error}"}, ensure_ascii=False), False
 
 
 def _jobs(lines: Iterator[str], words: int | None, precise: bool) -> Iterator[tuple[int, int, str, int | None, bool]]:

@@ -489,9 +489,15 @@ def _trigrams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(toks, toks[1:], toks[2:]))
 
 
-def _repeats(bundle: Bundle, chosen: list[int], i: int) -> bool:
-    """Does sentence i say what a chosen sentence says? The citation test, so that a summary
-    never holds two sentences that would cite each other."""
+def _repeats(bundle: Bundle, chosen: list[int], chosen_trigrams: set, i: int, trigrams: set) -> bool:
+    """Does sentence i (with word `trigrams`) say what the chosen sentences say? Either a large
+    share of its trigrams is already in the summary (a copy), or it passes the citation test with a
+    chosen sentence (a paraphrase), so that a summary never holds two sentences that would cite
+    each other."""
+    if trigrams and len(trigrams & chosen_trigrams) > TRIGRAM_BLOCK * len(trigrams):
+        return True
+    if not chosen:
+        return False
     t = bundle.thresholds
     sims = bundle.vectors[chosen] @ bundle.vectors[i]
     for j, c in zip(chosen, sims):
@@ -520,9 +526,7 @@ def decode(bundle: Bundle, scores: np.ndarray, budget: int) -> list[int]:
         if used + n > budget:
             continue
         tri = _trigrams(text)
-        if tri and len(tri & chosen_tri) > TRIGRAM_BLOCK * len(tri):
-            continue
-        if chosen and _repeats(bundle, chosen, i):
+        if _repeats(bundle, chosen, chosen_tri, i, tri):
             continue
         chosen.append(i)
         chosen_tri |= tri
@@ -692,7 +696,7 @@ def concept_decode(bundle: Bundle, budget: int) -> list[int]:
         # A reworded copy of a chosen sentence still brings a few new concepts (its own wording);
         # it must not join the summary beside the sentence it repeats.
         tri = _trigrams(bundle.sentences[i].text)
-        if (tri and len(tri & chosen_tri) > TRIGRAM_BLOCK * len(tri)) or (chosen and _repeats(bundle, chosen, i)):
+        if _repeats(bundle, chosen, chosen_tri, i, tri):
             continue
         chosen.append(i)
         chosen_tri |= tri
