@@ -109,3 +109,50 @@ def test_batch_with_precise_citations_cites_the_paraphrase(tmp_path):
     # The budget sentence is in both documents, in other words: MiniLM cites the other one.
     budget = [s for s in line["sentences"] if "12 million" in s["text"]]
     assert budget and budget[0]["also"] == [1 - budget[0]["article"]]
+
+
+def test_lexical_prior_reproduces_the_fitted_ridge():
+    """The run-time prior (no scikit-learn) gives the predictions of the vectoriser + ridge that
+    learn.py fits, including on sentences with unknown words, repeats and no known n-gram."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import normalize
+
+    from crossbrief.summarise import LexicalPrior
+
+    train = [
+        "Police said the man was arrested on Tuesday.",
+        "Click here to subscribe to our newsletter.",
+        "The mayor told reporters the bridge would reopen.",
+        "Photo by staff; click to enlarge the photo.",
+        "Officials said 40 people were arrested after the protest.",
+        "Share this story with your friends, click share.",
+    ]
+    y = np.array([0.9, 0.1, 0.8, 0.05, 0.95, 0.1])
+    vec = CountVectorizer(ngram_range=(1, 2), min_df=1)
+    model = Ridge(alpha=1.0, solver="sparse_cg").fit(normalize(vec.fit_transform(train)), y)
+    prior = LexicalPrior(dict(zip(vec.get_feature_names_out(), model.coef_)), model.intercept_, 2)
+    test = ["The POLICE said police arrested two men.", "Click, click, click here!", "Zebras graze quietly", ""]
+    expected = model.predict(normalize(vec.transform(test)))
+    assert prior.score(test) == pytest.approx(expected, abs=1e-9)
+    # Stored and loaded through the model file's form: same scores to the stored precision.
+    again = LexicalPrior.from_payload(json.loads(json.dumps(prior.to_payload())))
+    assert again.score(test) == pytest.approx(expected, abs=1e-4)
+    # It learned something: the news sentence outscores the teaser.
+    assert prior.score(test)[0] > prior.score(test)[1]
+
+
+def test_the_shipped_selector_needs_sentence_texts():
+    import numpy as np
+
+    from crossbrief import summarise as S
+
+    selector = S.get_selector()
+    assert selector is not None and selector.lexical is not None
+    assert selector.features[-1] == S.LEXICAL_FEATURE
+    features = np.zeros((2, len(S.FEATURES)))
+    with pytest.raises(ValueError, match="one text per feature row"):
+        selector.score(features)
+    scores = selector.score(features, ["Click here to subscribe.", "The council voted 7-2 to close the plant."])
+    assert scores.shape == (2,) and np.isfinite(scores).all()

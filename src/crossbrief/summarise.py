@@ -23,7 +23,9 @@ One selection code path serves `crossbrief brief` (Articles from the pipeline) a
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -77,7 +79,7 @@ MAX_WORDS = 150
 HEADLINE_WORDS = 12
 
 DATA_DIR = Path(__file__).parent / "data"
-MODEL_FILE = DATA_DIR / "selector-v2.json"
+MODEL_FILE = DATA_DIR / "selector-v3.json"
 SELECTOR_ENCODER = "static-minilm-l6"  # the vectors the selector's features come from (embed.StaticEncoder)
 
 # A sentence opening with one of these refers back to something the reader of a summary may not
@@ -395,9 +397,68 @@ def build_bundle(articles: Sequence[Article], encoder=None) -> Bundle:
 # Scoring
 
 
+# The word n-grams of a sentence, tokenised as scikit-learn's CountVectorizer does by default
+# (lower case, runs of 2+ word characters), which learn.py trains the lexical prior with.
+_NGRAM_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+LEXICAL_FEATURE = "lexical_prior"
+
+
+def word_ngrams(text: str, n: int = 2) -> list[str]:
+    tokens = _NGRAM_TOKEN.findall(text.lower())
+    out = list(tokens)
+    for k in range(2, n + 1):
+        out.extend(" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1))
+    return out
+
+
+class LexicalPrior:
+    """How much a sentence's wording alone says it belongs in a news summary.
+
+    A ridge regression of the selector's training label on the sentence's word unigrams and
+    bigrams (counts, L2-normalised over the known n-grams), fitted by learn.py on Multi-News. It
+    is one feature of the tree model: the embeddings and bundle statistics do not see that a
+    sentence reads like a caption, a reader comment, a teaser or a background aside, and the
+    n-grams do ("click", "photo by", "told reporters", "was arrested"). Worth about +0.45 ROUGE-1
+    on held-out training clusters (docs/benchmarks.md).
+    """
+
+    def __init__(self, weights: dict[str, float], intercept: float, ngrams: int = 2):
+        self.weights = weights
+        self.intercept = float(intercept)
+        self.ngrams = int(ngrams)
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> "LexicalPrior":
+        terms = payload["terms"].split("\n") if payload["terms"] else []
+        values = payload["weights"]
+        if len(terms) != len(values):
+            raise ValueError(f"lexical prior: {len(terms)} terms but {len(values)} weights")
+        return cls(dict(zip(terms, map(float, values))), payload["intercept"], payload.get("ngrams", 2))
+
+    def to_payload(self, digits: int = 6) -> dict:
+        terms = sorted(self.weights)
+        return {
+            "ngrams": self.ngrams,
+            "intercept": round(self.intercept, digits),
+            "terms": "\n".join(terms),
+            "weights": [round(self.weights[t], digits) for t in terms],
+        }
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.full(len(texts), self.intercept)
+        w = self.weights
+        for k, text in enumerate(texts):
+            counts = Counter(g for g in word_ngrams(text, self.ngrams) if g in w)
+            if counts:
+                norm = math.sqrt(sum(c * c for c in counts.values()))
+                out[k] += sum(w[g] * c for g, c in counts.items()) / norm
+        return out
+
+
 class Selector:
     """The learned sentence scorer: a LightGBM model (trained by learn.py) stored as text inside a
-    small JSON file, with the tuned length policy."""
+    small JSON file, with the lexical prior it takes as its last feature and the tuned length
+    policy."""
 
     def __init__(self, payload: dict):
         # Evaluated with numpy (trees.py): importing LightGBM and building its Booster would
@@ -411,22 +472,40 @@ class Selector:
                 f"model {self.version or '?'} was trained on {payload.get('encoder') or 'other'} vectors, "
                 f"not {SELECTOR_ENCODER}: retrain it with `crossbrief train`"
             )
-        self.features = payload["features"]
+        self.features = list(payload["features"])
         self.policy = payload.get("policy", {})
         self.trees = TreeEnsemble.from_lightgbm(payload["model"])
-        missing = [f for f in self.features if f not in FEATURES]
+        self.lexical = LexicalPrior.from_payload(payload["lexical"]) if payload.get("lexical") else None
+        bundle_features = [f for f in self.features if f != LEXICAL_FEATURE]
+        missing = [f for f in bundle_features if f not in FEATURES]
         if missing:
             raise ValueError(f"model {self.version} needs unknown features: {', '.join(missing)}")
-        self._columns = [FEATURES.index(f) for f in self.features]
+        if LEXICAL_FEATURE in self.features and (self.features[-1] != LEXICAL_FEATURE or self.lexical is None):
+            raise ValueError(f"model {self.version}: {LEXICAL_FEATURE} must be the last feature and come with its weights")
+        self._columns = [FEATURES.index(f) for f in bundle_features]
+        self._uses_lexical = LEXICAL_FEATURE in self.features
 
     @classmethod
     def load(cls, path: str | Path) -> "Selector":
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
-    def score(self, features: np.ndarray) -> np.ndarray:
+    def matrix(self, features: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """The model's input: the bundle feature columns it uses, then the lexical prior."""
+        x = features[:, self._columns]
+        if self._uses_lexical:
+            if texts is None or len(texts) != len(features):
+                raise ValueError("this selector scores sentence texts too: pass one text per feature row")
+            x = np.hstack([x, self.lexical.score(texts)[:, None]])
+        return x
+
+    def score(self, features: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """One score per candidate: `features` rows (columns FEATURES) and the candidates' texts."""
         if len(features) == 0:
             return np.zeros(0)
-        return self.trees.predict(features[:, self._columns])
+        return self.trees.predict(self.matrix(features, texts))
+
+    def score_bundle(self, bundle: "Bundle") -> np.ndarray:
+        return self.score(bundle.features, [bundle.sentences[i].text for i in bundle.candidates])
 
 
 @lru_cache(maxsize=4)
@@ -757,7 +836,7 @@ def summarise(
     bundle = build_bundle(articles, encoder)
     if not bundle.candidates:
         return []
-    scores = selector.score(bundle.features) if selector else heuristic_scores(bundle.features)
+    scores = selector.score_bundle(bundle) if selector else heuristic_scores(bundle.features)
     if words is None:
         budget = bundle_budget(bundle, selector.policy if selector else None)
     else:

@@ -33,26 +33,6 @@ class _Tree:
     leaf_value: np.ndarray
     shrinkage: float = 1.0  # already folded into leaf values by LightGBM; kept for the record
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        n = X.shape[0]
-        if len(self.feature) == 0:  # a single leaf
-            return np.full(n, self.leaf_value[0])
-        node = np.zeros(n, dtype=np.int64)
-        active = np.arange(n)
-        while active.size:
-            idx = node[active]
-            x = X[active, self.feature[idx]]
-            missing = self.missing[idx]
-            nan = np.isnan(x)
-            # Outside the NaN missing type, LightGBM reads NaN as zero.
-            x = np.where(nan & (missing != _MISSING_NAN), 0.0, x)
-            go_left = x <= self.threshold[idx]
-            is_missing = ((missing == _MISSING_NAN) & nan) | ((missing == _MISSING_ZERO) & (np.abs(x) <= _ZERO))
-            go_left = np.where(is_missing, self.default_left[idx], go_left)
-            node[active] = np.where(go_left, self.left[idx], self.right[idx])
-            active = active[node[active] >= 0]
-        return self.leaf_value[~node]
-
 
 class TreeEnsemble:
     """predict(X) for a LightGBM model given as the text of `Booster.model_to_string()`."""
@@ -61,6 +41,41 @@ class TreeEnsemble:
         self.trees = trees
         self.sigmoid = sigmoid
         self.num_features = num_features
+        self._pack()
+
+    def _pack(self) -> None:
+        # All trees in one set of arrays, so that one numpy step advances every (row, tree) pair
+        # by a level: ~20 array operations per prediction instead of ~20 per tree (400 trees).
+        # Internal nodes get global indices >= 0; a child that is a leaf is coded ~(global leaf).
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in ("feature", "threshold", "default_left", "missing", "left", "right", "leaf")}
+        roots = []
+        node_offset = leaf_offset = 0
+        for t in self.trees:
+            def child(c: np.ndarray, node_offset=node_offset, leaf_offset=leaf_offset) -> np.ndarray:
+                return np.where(c >= 0, c + node_offset, ~(leaf_offset + ~c))
+
+            roots.append(node_offset if len(t.feature) else ~leaf_offset)
+            parts["feature"].append(t.feature)
+            parts["threshold"].append(t.threshold)
+            parts["default_left"].append(t.default_left)
+            parts["missing"].append(t.missing)
+            parts["left"].append(child(t.left))
+            parts["right"].append(child(t.right))
+            parts["leaf"].append(t.leaf_value)
+            node_offset += len(t.feature)
+            leaf_offset += len(t.leaf_value)
+
+        def cat(name: str, dtype) -> np.ndarray:
+            return np.concatenate(parts[name]).astype(dtype) if parts[name] else np.zeros(0, dtype)
+
+        self._feature = cat("feature", np.int64)
+        self._threshold = cat("threshold", np.float64)
+        self._default_left = cat("default_left", bool)
+        self._missing = cat("missing", np.int64)
+        self._left = cat("left", np.int64)
+        self._right = cat("right", np.int64)
+        self._leaf = cat("leaf", np.float64)
+        self._roots = np.array(roots, dtype=np.int64)
 
     @classmethod
     def from_lightgbm(cls, model: str) -> "TreeEnsemble":
@@ -105,9 +120,23 @@ class TreeEnsemble:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or (self.num_features and X.shape[1] < self.num_features):
             raise ValueError(f"expected a 2-D array with {self.num_features} feature columns")
-        raw = np.zeros(X.shape[0])
-        for tree in self.trees:
-            raw += tree.predict(X)
+        n, n_trees = X.shape[0], len(self._roots)
+        node = np.tile(self._roots, n)  # row-major: (row, tree) pairs
+        row = np.repeat(np.arange(n), n_trees)
+        active = np.flatnonzero(node >= 0)
+        while active.size:
+            idx = node[active]
+            x = X[row[active], self._feature[idx]]
+            missing = self._missing[idx]
+            nan = np.isnan(x)
+            # Outside the NaN missing type, LightGBM reads NaN as zero.
+            x = np.where(nan & (missing != _MISSING_NAN), 0.0, x)
+            go_left = x <= self._threshold[idx]
+            is_missing = ((missing == _MISSING_NAN) & nan) | ((missing == _MISSING_ZERO) & (np.abs(x) <= _ZERO))
+            go_left = np.where(is_missing, self._default_left[idx], go_left)
+            node[active] = np.where(go_left, self._left[idx], self._right[idx])
+            active = active[node[active] >= 0]
+        raw = self._leaf[~node].reshape(n, n_trees).sum(axis=1) if n_trees else np.zeros(n)
         if self.sigmoid is not None:
             return 1.0 / (1.0 + np.exp(-self.sigmoid * raw))
         return raw
