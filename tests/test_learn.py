@@ -156,3 +156,56 @@ def test_the_shipped_selector_needs_sentence_texts():
         selector.score(features)
     scores = selector.score(features, ["Click here to subscribe.", "The council voted 7-2 to close the plant."])
     assert scores.shape == (2,) and np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p["lexical"].pop("terms"), "needs 'terms'"),
+        (lambda p: p["lexical"].update(weights=p["lexical"]["weights"][:-1]), "terms but"),
+        (lambda p: p["lexical"].update(ngrams=0), "n-gram length"),
+        (lambda p: p.update(lexical="weights"), "not an object"),
+        (lambda p: p.update(features=p["features"][1:] + p["features"][:1]), "does not match the trees"),
+        (lambda p: p.pop("model"), "missing field 'model'"),
+    ],
+)
+def test_a_broken_model_file_is_one_clear_error(tmp_path, change, message):
+    from crossbrief import summarise as S
+    from crossbrief.model import ModelFileError
+
+    payload = json.loads(S.MODEL_FILE.read_text(encoding="utf-8"))
+    change(payload)
+    path = tmp_path / "selector.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=message) as err:
+        S.Selector.load(path)
+    assert str(path) in str(err.value)
+
+
+def test_fit_lexical_on_bundles(tmp_path):
+    """learn.fit_lexical: out-of-fold columns for every labelled cluster, a prior that scores
+    the sentences it was fitted on as scikit-learn would, and a refusal of too little data."""
+    import numpy as np
+
+    from crossbrief.learn import fit_lexical
+    from crossbrief.summarise import articles_from_documents, build_bundle
+
+    docs = [
+        "Police said on Tuesday that 40 people were arrested after the protest in the city centre. "
+        "Readers can follow our live coverage of the city on the website every day.",
+        "The mayor told reporters the bridge would reopen next week after the repairs. "
+        "Readers can sign up for the newsletter on the website every morning.",
+    ]
+    data = []
+    for k in range(4):
+        bundle = build_bundle(articles_from_documents(docs[k % 2 :] + docs[: k % 2]))
+        y = np.array([[0.1 if "Readers" in bundle.sentences[i].text else 0.9, 0.0] for i in bundle.candidates])
+        data.append((bundle, y, ["ref"]))
+    prior, columns = fit_lexical(data, min_df=1)
+    assert all(len(columns[id(b)]) == len(b.candidates) for b, _, _ in data)
+    texts = [b.sentences[i].text for b, _, _ in data[:1] for i in b.candidates]
+    scores = prior.score(texts)
+    assert len(texts) == 4
+    assert min(s for t, s in zip(texts, scores) if "Readers" not in t) > max(s for t, s in zip(texts, scores) if "Readers" in t)
+    with pytest.raises(ValueError, match="at least 2 labelled clusters"):
+        fit_lexical(data[:1], min_df=1)

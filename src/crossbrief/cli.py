@@ -73,7 +73,10 @@ def _data_errors(run):
         try:
             return run(args)
         except (ValueError, EOFError, zlib.error) as err:
-            _say(f"{args.input}: {(str(err).splitlines() or [type(err).__name__])[0]}")
+            from crossbrief.model import ModelFileError
+
+            line = (str(err).splitlines() or [type(err).__name__])[0]
+            _say(line if isinstance(err, ModelFileError) else f"{args.input}: {line}")
             return EXIT_UNUSABLE
 
     return wrapped

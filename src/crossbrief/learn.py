@@ -220,6 +220,8 @@ def fit_lexical(data, oracle_weight: float = ORACLE_WEIGHT, min_df: int = LEXICA
     from sklearn.preprocessing import normalize
 
     labelled = [(b, y) for b, y, _ in data if y is not None]
+    if len(labelled) < LEXICAL_FOLDS:
+        raise ValueError(f"the lexical prior needs at least {LEXICAL_FOLDS} labelled clusters, got {len(labelled)}")
     sizes = [len(b.candidates) for b, _ in labelled]
     vectoriser = CountVectorizer(ngram_range=(1, LEXICAL_NGRAMS), min_df=min_df, dtype=np.float64)
     X = normalize(vectoriser.fit_transform([t for b, _ in labelled for t in _texts(b)]))
@@ -230,11 +232,9 @@ def fit_lexical(data, oracle_weight: float = ORACLE_WEIGHT, min_df: int = LEXICA
     oof = np.zeros(len(y))
     for f in range(LEXICAL_FOLDS):
         test = fold_of_row == f
-        if test.all() or not test.any():
-            continue
-        model = Ridge(alpha=LEXICAL_ALPHA, solver="sparse_cg").fit(X[~test], y[~test])
+        model = Ridge(alpha=LEXICAL_ALPHA, solver="sparse_cg", tol=1e-4).fit(X[~test], y[~test])
         oof[test] = model.predict(X[test])
-    model = Ridge(alpha=LEXICAL_ALPHA, solver="sparse_cg").fit(X, y)
+    model = Ridge(alpha=LEXICAL_ALPHA, solver="sparse_cg", tol=1e-4).fit(X, y)
     terms = vectoriser.get_feature_names_out()
     prior = S.LexicalPrior({str(t): float(c) for t, c in zip(terms, model.coef_)}, float(model.intercept_), LEXICAL_NGRAMS)
     columns = {id(b): oof[starts[k] : starts[k + 1]] for k, (b, _) in enumerate(labelled)}

@@ -28,6 +28,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class ModelFileError(ValueError):
+    """A shipped or trained model file cannot be used (the message names the file)."""
+
+
 @dataclass
 class Removal:
     """A piece of the raw text the cleaner dropped, and why."""

@@ -33,7 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from crossbrief.model import Article, Sentence, SummarySentence
+from crossbrief.model import Article, ModelFileError, Sentence, SummarySentence
 
 # ---------------------------------------------------------------------------------------------
 # Similarity thresholds. Each encoder has its own cosine scale, so each has its own set.
@@ -429,11 +429,24 @@ class LexicalPrior:
 
     @classmethod
     def from_payload(cls, payload: dict) -> "LexicalPrior":
-        terms = payload["terms"].split("\n") if payload["terms"] else []
-        values = payload["weights"]
-        if len(terms) != len(values):
-            raise ValueError(f"lexical prior: {len(terms)} terms but {len(values)} weights")
-        return cls(dict(zip(terms, map(float, values))), payload["intercept"], payload.get("ngrams", 2))
+        """From the model file's form (see to_payload); ValueError if it is malformed."""
+        if not isinstance(payload, dict):
+            raise ValueError("lexical prior: not an object")
+        terms, values, intercept = payload.get("terms"), payload.get("weights"), payload.get("intercept")
+        ngrams = payload.get("ngrams", 2)
+        if not isinstance(terms, str) or not isinstance(values, list) or not isinstance(intercept, (int, float)):
+            raise ValueError("lexical prior: needs 'terms' (text), 'weights' (list) and 'intercept' (number)")
+        if not isinstance(ngrams, int) or isinstance(ngrams, bool) or ngrams < 1:
+            raise ValueError(f"lexical prior: bad n-gram length {ngrams!r}")
+        term_list = terms.split("\n") if terms else []
+        if len(term_list) != len(values):
+            raise ValueError(f"lexical prior: {len(term_list)} terms but {len(values)} weights")
+        weights = dict(zip(term_list, values))
+        if len(weights) != len(term_list):
+            raise ValueError("lexical prior: a term is listed twice")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            raise ValueError("lexical prior: weights must be numbers")
+        return cls({t: float(v) for t, v in weights.items()}, float(intercept), ngrams)
 
     def to_payload(self, digits: int = 6) -> dict:
         terms = sorted(self.weights)
@@ -475,19 +488,29 @@ class Selector:
         self.features = list(payload["features"])
         self.policy = payload.get("policy", {})
         self.trees = TreeEnsemble.from_lightgbm(payload["model"])
-        self.lexical = LexicalPrior.from_payload(payload["lexical"]) if payload.get("lexical") else None
+        self._uses_lexical = LEXICAL_FEATURE in self.features
+        self.lexical = LexicalPrior.from_payload(payload.get("lexical")) if self._uses_lexical else None
+        if self.trees.feature_names and self.trees.feature_names != self.features:
+            raise ValueError(f"model {self.version}: its feature list does not match the trees' ({len(self.trees.feature_names)} features)")
         bundle_features = [f for f in self.features if f != LEXICAL_FEATURE]
         missing = [f for f in bundle_features if f not in FEATURES]
         if missing:
             raise ValueError(f"model {self.version} needs unknown features: {', '.join(missing)}")
-        if LEXICAL_FEATURE in self.features and (self.features[-1] != LEXICAL_FEATURE or self.lexical is None):
-            raise ValueError(f"model {self.version}: {LEXICAL_FEATURE} must be the last feature and come with its weights")
+        if self._uses_lexical and self.features[-1] != LEXICAL_FEATURE:
+            raise ValueError(f"model {self.version}: {LEXICAL_FEATURE} must be the last feature")
         self._columns = [FEATURES.index(f) for f in bundle_features]
-        self._uses_lexical = LEXICAL_FEATURE in self.features
 
     @classmethod
     def load(cls, path: str | Path) -> "Selector":
-        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+        """The model file at `path`; ValueError naming the file if it cannot be used."""
+        try:
+            payload = json.loads(Path(path).read_text(encoding="utf-8"))
+            if not isinstance(payload, dict):
+                raise ValueError("not a JSON object")
+            return cls(payload)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+            raise ModelFileError(f"sentence selector model {path}: {detail}") from None
 
     def matrix(self, features: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """The model's input: the bundle feature columns it uses, then the lexical prior."""

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_ZERO = 1e-35  # LightGBM's kZeroThreshold
+_ZERO = float(np.float32(1e-35))  # LightGBM's kZeroThreshold, a float32 constant
 _DEFAULT_LEFT = 2
 _MISSING_ZERO, _MISSING_NAN = 1, 2
+_BLOCK = 512  # rows per step of TreeEnsemble.predict
 
 
 @dataclass
@@ -37,10 +38,11 @@ class _Tree:
 class TreeEnsemble:
     """predict(X) for a LightGBM model given as the text of `Booster.model_to_string()`."""
 
-    def __init__(self, trees: list[_Tree], sigmoid: float | None, num_features: int):
+    def __init__(self, trees: list[_Tree], sigmoid: float | None, num_features: int, feature_names: list[str] | None = None):
         self.trees = trees
         self.sigmoid = sigmoid
         self.num_features = num_features
+        self.feature_names = feature_names or []  # as recorded in the model, if it names them
         self._pack()
 
     def _pack(self) -> None:
@@ -88,8 +90,9 @@ class TreeEnsemble:
         if objective.startswith("binary"):
             parts = dict(p.split(":", 1) for p in objective.split()[1:] if ":" in p)
             sigmoid = float(parts.get("sigmoid", 1.0))
-        trees = [cls._tree(block) for block in ("Tree=" + body).split("\nTree=") if block.strip()]
-        return cls(trees, sigmoid, int(fields.get("max_feature_idx", "-1")) + 1)
+        blocks = ("Tree=" + body).split("\nTree=") if body.strip() else []
+        trees = [cls._tree(block) for block in blocks if block.strip()]
+        return cls(trees, sigmoid, int(fields.get("max_feature_idx", "-1")) + 1, fields.get("feature_names", "").split())
 
     @staticmethod
     def _tree(block: str) -> _Tree:
@@ -105,7 +108,7 @@ class TreeEnsemble:
             return np.array(f[name].split(), dtype=np.float64) if f.get(name, "").strip() else np.zeros(0)
 
         decision = ints("decision_type")
-        return _Tree(
+        tree = _Tree(
             feature=ints("split_feature"),
             threshold=floats("threshold"),
             default_left=(decision & _DEFAULT_LEFT).astype(bool),
@@ -115,12 +118,23 @@ class TreeEnsemble:
             leaf_value=floats("leaf_value"),
             shrinkage=float(f.get("shrinkage", "1")),
         )
+        # Trees share one set of arrays at prediction time, so a bad child index would not fail
+        # but silently continue in another tree: check the structure here.
+        leaves = len(tree.leaf_value)
+        internal = len(tree.feature)
+        if leaves == 0 or internal != leaves - 1 or not (
+            len(tree.threshold) == len(decision) == len(tree.left) == len(tree.right) == internal
+        ):
+            raise ValueError(f"malformed tree ({leaves} leaves, {internal} splits)")
+        children = np.concatenate([tree.left, tree.right])
+        if children.size and (children.min() < -leaves or children.max() >= internal):
+            raise ValueError("malformed tree: a child index is out of range")
+        return tree
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or (self.num_features and X.shape[1] < self.num_features):
-            raise ValueError(f"expected a 2-D array with {self.num_features} feature columns")
+    def _raw(self, X: np.ndarray) -> np.ndarray:
         n, n_trees = X.shape[0], len(self._roots)
+        if n_trees == 0:
+            return np.zeros(n)
         node = np.tile(self._roots, n)  # row-major: (row, tree) pairs
         row = np.repeat(np.arange(n), n_trees)
         active = np.flatnonzero(node >= 0)
@@ -129,14 +143,23 @@ class TreeEnsemble:
             x = X[row[active], self._feature[idx]]
             missing = self._missing[idx]
             nan = np.isnan(x)
-            # Outside the NaN missing type, LightGBM reads NaN as zero.
+            # Outside the NaN missing type, LightGBM reads NaN as zero; it also reads values within
+            # kZeroThreshold of zero as zero.
             x = np.where(nan & (missing != _MISSING_NAN), 0.0, x)
+            x = np.where(np.abs(x) <= _ZERO, 0.0, x)
             go_left = x <= self._threshold[idx]
-            is_missing = ((missing == _MISSING_NAN) & nan) | ((missing == _MISSING_ZERO) & (np.abs(x) <= _ZERO))
+            is_missing = ((missing == _MISSING_NAN) & nan) | ((missing == _MISSING_ZERO) & (x == 0.0))
             go_left = np.where(is_missing, self._default_left[idx], go_left)
             node[active] = np.where(go_left, self._left[idx], self._right[idx])
             active = active[node[active] >= 0]
-        raw = self._leaf[~node].reshape(n, n_trees).sum(axis=1) if n_trees else np.zeros(n)
+        return self._leaf[~node].reshape(n, n_trees).sum(axis=1)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or (self.num_features and X.shape[1] < self.num_features):
+            raise ValueError(f"expected a 2-D array with {self.num_features} feature columns")
+        # (rows x trees) pairs are walked together; blocks of rows keep that working set small.
+        raw = np.concatenate([self._raw(X[k : k + _BLOCK]) for k in range(0, len(X), _BLOCK)]) if len(X) else np.zeros(0)
         if self.sigmoid is not None:
             return 1.0 / (1.0 + np.exp(-self.sigmoid * raw))
         return raw
