@@ -53,16 +53,13 @@ class TreeEnsemble:
         roots = []
         node_offset = leaf_offset = 0
         for t in self.trees:
-            def child(c: np.ndarray, node_offset=node_offset, leaf_offset=leaf_offset) -> np.ndarray:
-                return np.where(c >= 0, c + node_offset, ~(leaf_offset + ~c))
-
             roots.append(node_offset if len(t.feature) else ~leaf_offset)
             parts["feature"].append(t.feature)
             parts["threshold"].append(t.threshold)
             parts["default_left"].append(t.default_left)
             parts["missing"].append(t.missing)
-            parts["left"].append(child(t.left))
-            parts["right"].append(child(t.right))
+            for side, children in (("left", t.left), ("right", t.right)):
+                parts[side].append(np.where(children >= 0, children + node_offset, ~(leaf_offset + ~children)))
             parts["leaf"].append(t.leaf_value)
             node_offset += len(t.feature)
             leaf_offset += len(t.leaf_value)
