@@ -94,8 +94,12 @@ ORACLE_WEIGHT = 0.5
 
 def sentence_labels(texts: Sequence[str], reference: str, tok: RougeTokens, oracle_words: int) -> np.ndarray:
     """Per-sentence label: ROUGE-1/2 precision against the reference, plus greedy-oracle membership."""
-    parts = label_parts(texts, reference, tok, oracle_words)
-    return parts[:, 0] + ORACLE_WEIGHT * parts[:, 1]
+    return combined_label(label_parts(texts, reference, tok, oracle_words))
+
+
+def combined_label(parts: np.ndarray, oracle_weight: float = ORACLE_WEIGHT) -> np.ndarray:
+    """The training target from label_parts' columns: precision + weight x oracle membership."""
+    return parts[:, 0] + oracle_weight * parts[:, 1]
 
 
 def label_parts(texts: Sequence[str], reference: str, tok: RougeTokens, oracle_words: int) -> np.ndarray:
@@ -225,9 +229,9 @@ def fit_lexical(data, oracle_weight: float = ORACLE_WEIGHT, min_df: int = LEXICA
     sizes = [len(b.candidates) for b, _ in labelled]
     vectoriser = CountVectorizer(ngram_range=(1, LEXICAL_NGRAMS), min_df=min_df, dtype=np.float64)
     X = normalize(vectoriser.fit_transform([t for b, _ in labelled for t in _texts(b)]))
-    y = np.concatenate([y[:, 0] + oracle_weight * y[:, 1] for _, y in labelled])
+    y = np.concatenate([combined_label(y, oracle_weight) for _, y in labelled])
     starts = np.concatenate([[0], np.cumsum(sizes)])
-    fold_of_cluster = np.arange(len(labelled)) * LEXICAL_FOLDS // max(len(labelled), 1)
+    fold_of_cluster = np.arange(len(labelled)) * LEXICAL_FOLDS // len(labelled)
     fold_of_row = np.repeat(fold_of_cluster, sizes)
     oof = np.zeros(len(y))
     for f in range(LEXICAL_FOLDS):
@@ -261,7 +265,7 @@ def fit(
         return np.hstack([x, lexical[id(b)][:, None]]) if lexical is not None else x
 
     x = np.vstack([matrix(b) for b, _ in labelled])
-    y = np.concatenate([y[:, 0] + oracle_weight * y[:, 1] for _, y in labelled])
+    y = np.concatenate([combined_label(y, oracle_weight) for _, y in labelled])
     names = list(features) + ([S.LEXICAL_FEATURE] if lexical is not None else [])
     ds = lgb.Dataset(x, y, feature_name=names, free_raw_data=True)
     return lgb.train({**LGB_PARAMS, **(params or {})}, ds, num_boost_round=rounds)
