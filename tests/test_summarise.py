@@ -163,3 +163,57 @@ def test_a_selector_refuses_vectors_from_another_static_model():
     finally:
         S.set_selector(False)
     assert summarise(articles_from_documents(DOCS), words=60)
+
+
+RIVERTON = [
+    "Maria Lopez, the mayor of Riverton, visited the flooded district on Monday morning with two ministers. "
+    "She said the city would open three new shelters for displaced families before the weekend. "
+    "Water levels on the river fell by almost a metre overnight, according to the harbour office.",
+    "He told reporters that the damage to the old town would take many months to repair properly. "
+    "The regional weather office expects more heavy rain across the valley on Wednesday afternoon. "
+    "Engineers are checking two bridges on the main road for damage after the flood this week.",
+]
+
+
+def test_pronoun_led_sentences_only_follow_their_antecedent():
+    import numpy as np
+
+    from crossbrief.summarise import build_bundle, decode, needs_antecedent, story_order
+
+    articles = articles_from_documents(RIVERTON)
+    bundle = build_bundle(articles)
+    first_word = {bundle.sentences[i].text.split()[0]: k for k, i in enumerate(bundle.candidates)}
+    assert {"Maria", "She", "He", "Water", "The", "Engineers"} <= set(first_word)
+    # The pronoun-led sentences score highest, the sentence naming "she" lowest.
+    scores = np.zeros(len(bundle.candidates))
+    for word, value in {"She": 5, "He": 4, "Water": 3, "The": 2, "Engineers": 1, "Maria": 0}.items():
+        scores[first_word[word]] = value
+
+    def texts(chosen):
+        return [bundle.sentences[i].text.split()[0] for i in chosen]
+
+    assert texts(decode(bundle, scores, 1000))[:2] == ["She", "He"]  # the default: by score alone
+    chosen = decode(bundle, scores, 1000, require_antecedent=True)
+    assert "He" not in texts(chosen), "nothing before it in its article can say who he is"
+    assert texts(chosen)[-2:] == ["Maria", "She"], "she waits for the sentence that names her"
+    ordered = texts(story_order(articles, bundle, chosen))
+    assert ordered.index("She") == ordered.index("Maria") + 1
+    # A budget too small for both: the pronoun-led sentence is left out, not shown alone.
+    maria, she = (len(bundle.sentences[bundle.candidates[first_word[w]]].text.split()) for w in ("Maria", "She"))
+    small = decode(bundle, scores, maria + she - 1, require_antecedent=True)
+    assert "She" not in texts(small)
+    assert needs_antecedent("They said the road would reopen on Friday.")
+    assert needs_antecedent("“This is not over,” the mayor said.")  # the quotation's first word counts
+    assert not needs_antecedent("Thousands of residents returned home on Tuesday.")
+
+
+def test_brief_keeps_pronoun_led_sentences_next_to_their_antecedent(tmp_path):
+    import crossbrief
+
+    for k, text in enumerate(RIVERTON):
+        (tmp_path / f"{k}.txt").write_text(text)
+    summary = crossbrief.brief([str(tmp_path)], words=200, facts=False).summary
+    assert summary
+    for before, s in zip([None, *summary], summary):
+        if s.text.split()[0] in ("She", "He"):
+            assert before is not None and (before.article, before.sentence) == (s.article, s.sentence - 1), s.text

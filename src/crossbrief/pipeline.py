@@ -69,7 +69,9 @@ def brief(
     # summary sentences say the same thing use MiniLM, because telling paraphrases from merely
     # related sentences is fine work (vectors are cached per process, so the relevance check above
     # has usually computed them already).
-    result.summary = summarise(articles, words=words, cite_encoder=get_encoder())
+    # A reader of the brief must be able to tell who "he" is: pronoun-led sentences only follow
+    # the sentence they refer back to.
+    result.summary = summarise(articles, words=words, cite_encoder=get_encoder(), require_antecedent=True)
     if facts:
         from crossbrief.facts import cross_source
 

@@ -117,11 +117,24 @@ def first_word(text: str) -> str:
     return m.group().lower() if m else ""
 
 
+def _opener(text: str) -> str:
+    """The sentence's first word, lower-cased, without quotation marks or trailing punctuation."""
+    return text.lstrip("\"'“‘( -—").split(" ", 1)[0].lower().rstrip(",;:")
+
+
 def is_dangling(text: str) -> bool:
     """True when the sentence opens with a connective or pronoun that points outside it."""
-    stripped = text.lstrip("\"'“‘( -—")
-    head = stripped.split(" ", 1)[0].lower().rstrip(",;:")
-    return head in _DANGLING
+    return _opener(text) in _DANGLING
+
+
+# Openers that refer back to someone or something the sentence itself does not name.
+_ANAPHORIC = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them", "this", "these", "those"}
+
+
+def needs_antecedent(text: str) -> bool:
+    """True when the sentence opens with a pronoun or demonstrative ("He said ...", "This means
+    ..."): in a summary it reads only right after the sentence before it in its article."""
+    return _opener(text) in _ANAPHORIC
 
 
 def suitable(text: str) -> bool:
@@ -610,31 +623,48 @@ def _repeats(bundle: Bundle, chosen: list[int], chosen_trigrams: set, i: int, tr
     return False
 
 
-def decode(bundle: Bundle, scores: np.ndarray, budget: int) -> list[int]:
+def decode(bundle: Bundle, scores: np.ndarray, budget: int, require_antecedent: bool = False) -> list[int]:
     """Greedy selection by score under a hard word budget, skipping redundant sentences.
 
     Returns indices into `bundle.sentences`. Trigram blocking (a large share of the candidate's
     word trigrams already in the summary) plus a cosine check catch both copied and paraphrased repeats; a sentence
     that does not fit the remaining budget is skipped so that a shorter one can still fill it.
+
+    With `require_antecedent`, a sentence that opens with a pronoun (`needs_antecedent`) is taken
+    only together with the sentence before it in its article: it waits until that one is chosen,
+    and is then considered at once, so that the two stand side by side (see `story_order`).
     """
     chosen: list[int] = []
     chosen_tri: set = set()
     used = 0
+    waiting: dict[int, int] = {}  # predecessor's index in bundle.sentences -> the follower's
+    position = {(s.article, s.index): i for i, s in enumerate(bundle.sentences)}
     order = sorted(range(len(bundle.candidates)), key=lambda k: (-scores[k], bundle.candidates[k]))
     for k in order:
         if not np.isfinite(scores[k]):
             break
-        i = bundle.candidates[k]
-        text = bundle.sentences[i].text
-        n = words_of(text)
-        if used + n > budget:
-            continue
-        tri = _trigrams(text)
-        if _repeats(bundle, chosen, chosen_tri, i, tri):
-            continue
-        chosen.append(i)
-        chosen_tri |= tri
-        used += n
+        queue = [bundle.candidates[k]]
+        while queue:
+            i = queue.pop()
+            s = bundle.sentences[i]
+            if require_antecedent and needs_antecedent(s.text):
+                before = position.get((s.article, s.index - 1))
+                if before is None:
+                    continue
+                if before not in chosen:
+                    waiting[before] = i
+                    continue
+            n = words_of(s.text)
+            if used + n > budget:
+                continue
+            tri = _trigrams(s.text)
+            if _repeats(bundle, chosen, chosen_tri, i, tri):
+                continue
+            chosen.append(i)
+            chosen_tri |= tri
+            used += n
+            if i in waiting:
+                queue.append(waiting.pop(i))
         if budget - used < MIN_WORDS:
             break
     return chosen
@@ -642,12 +672,18 @@ def decode(bundle: Bundle, scores: np.ndarray, budget: int) -> list[int]:
 
 def story_order(articles: Sequence[Article], bundle: Bundle, chosen: list[int]) -> list[int]:
     """Order chosen sentences so they read as a story: earlier in its article first (in tenths of
-    the article, so leads come before background), then by article date and bundle order."""
+    the article, so leads come before background), then by article date and bundle order; a
+    sentence opening with a pronoun directly after its own predecessor, when that is chosen."""
     dates = {a.index: (a.date or "9999") for a in articles}
     lengths = {a.index: max(len(a.sentences), 1) for a in articles}
 
+    chosen_at = {(bundle.sentences[i].article, bundle.sentences[i].index): i for i in chosen}
+
     def key(i: int):
         s = bundle.sentences[i]
+        before = chosen_at.get((s.article, s.index - 1))
+        if before is not None and needs_antecedent(s.text):
+            return key(before)[:-1] + (s.index,)  # "He said ..." right after the sentence naming him
         return (round(s.index / lengths.get(s.article, 1), 1), dates.get(s.article, "9999"), s.article, s.index)
 
     return sorted(chosen, key=key)
@@ -763,7 +799,7 @@ def concepts_of(text: str) -> set[tuple[str, ...]]:
     return found
 
 
-def concept_decode(bundle: Bundle, budget: int) -> list[int]:
+def concept_decode(bundle: Bundle, budget: int, require_antecedent: bool = False) -> list[int]:
     """Greedy budgeted concept coverage (see above); indices into `bundle.sentences`."""
     pool = [i for i in bundle.candidates if words_of(bundle.sentences[i].text) >= CONCEPT_MIN_WORDS]
     concepts = [concepts_of(bundle.sentences[i].text) for i in pool]
@@ -785,10 +821,18 @@ def concept_decode(bundle: Bundle, budget: int) -> list[int]:
     chosen_tri: set = set()
     used = 0
     available = set(range(len(pool)))
+    # With require_antecedent: pool entry -> the sentence that must be chosen before it (see decode).
+    needs_before: dict[int, int | None] = {}
+    if require_antecedent:
+        position = {(s.article, s.index): i for i, s in enumerate(bundle.sentences)}
+        for k, i in enumerate(pool):
+            s = bundle.sentences[i]
+            if needs_antecedent(s.text):
+                needs_before[k] = position.get((s.article, s.index - 1))
     while available:
         best, best_value = -1, 0.0
         for k in sorted(available):  # sorted: ties go to the earlier sentence, deterministically
-            if used + lengths[k] > budget:
+            if used + lengths[k] > budget or (k in needs_before and needs_before[k] not in chosen):
                 continue
             value = sum(weight.get(c, 0.0) for c in concepts[k] - covered) / cost[k]
             if value > best_value:
@@ -838,13 +882,21 @@ def bundle_budget(bundle: Bundle, policy: dict | None = None) -> int:
 
 
 def summarise(
-    articles: list[Article], words: int | None = 200, encoder=None, cite_encoder=None
+    articles: list[Article],
+    words: int | None = 200,
+    encoder=None,
+    cite_encoder=None,
+    require_antecedent: bool = False,
 ) -> list[SummarySentence]:
     """The cited extractive summary of a bundle of cleaned, segmented articles.
 
     `words` is a hard cap on the summary's word count; None applies the tuned length policy.
     Sentences are selected with `encoder`'s vectors (default: the static encoder the selector was
     trained with) and cited with `cite_encoder`'s (default: the same vectors).
+    `require_antecedent` admits a sentence opening with a pronoun only right after the sentence
+    before it in its article (`crossbrief brief` sets it; batch and evaluation do not, because the
+    reference summaries open sentences with pronouns too and the rule costs ROUGE, see
+    docs/benchmarks.md).
     Deterministic: the same articles give the same summary.
     """
     articles = list(articles)
@@ -877,10 +929,10 @@ def summarise(
     chosen: list[int] = []
     if len(bundle.candidates) > LARGE_BUNDLE:
         if len({bundle.sentences[i].article for i in bundle.candidates}) >= CONCEPT_MIN_BUNDLE_ARTICLES:
-            chosen = concept_decode(bundle, budget)
+            chosen = concept_decode(bundle, budget, require_antecedent)
         if not chosen:
             scores = narrow(bundle, scores, budget)
-    chosen = chosen or decode(bundle, scores, budget)
+    chosen = chosen or decode(bundle, scores, budget, require_antecedent)
     score_of = {bundle.candidates[k]: float(scores[k]) for k in range(len(bundle.candidates))}
     indices = [a.index for a in articles]
     out: list[SummarySentence] = []
