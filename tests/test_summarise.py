@@ -217,3 +217,20 @@ def test_brief_keeps_pronoun_led_sentences_next_to_their_antecedent(tmp_path):
     for before, s in zip([None, *summary], summary):
         if s.text.split()[0] in ("She", "He"):
             assert before is not None and (before.article, before.sentence) == (s.article, s.sentence - 1), s.text
+
+
+def test_concept_coverage_also_keeps_pronoun_led_sentences_with_their_antecedent():
+    from crossbrief.summarise import build_bundle, concept_decode, needs_antecedent
+
+    # The rescue sentence now opens with "They": it reads only after the dam sentence of its article.
+    docs = [d.replace("Rescue teams from the state emergency service evacuated", "They said rescue teams evacuated") for d in _large_bundle()]
+    bundle = build_bundle(articles_from_documents(docs))
+    without = concept_decode(bundle, 60)
+    assert any(needs_antecedent(bundle.sentences[i].text) for i in without)  # the rule below has work to do
+    chosen = concept_decode(bundle, 60, require_antecedent=True)
+    assert chosen and sum(len(bundle.sentences[i].text.split()) for i in chosen) <= 60
+    at = {(bundle.sentences[i].article, bundle.sentences[i].index) for i in chosen}
+    for i in chosen:
+        s = bundle.sentences[i]
+        if needs_antecedent(s.text):
+            assert (s.article, s.index - 1) in at, s.text
