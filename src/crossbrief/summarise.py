@@ -137,6 +137,12 @@ def needs_antecedent(text: str) -> bool:
     return _opener(text) in _ANAPHORIC
 
 
+def _predecessors(bundle: Bundle) -> dict[int, int]:
+    """For each entry of `bundle.sentences`, the entry of the sentence before it in its article."""
+    at = {(s.article, s.index): i for i, s in enumerate(bundle.sentences)}
+    return {i: at[s.article, s.index - 1] for i, s in enumerate(bundle.sentences) if (s.article, s.index - 1) in at}
+
+
 def suitable(text: str) -> bool:
     """Can this sentence stand in a summary? (no fragments, questions, captions, run-ons)."""
     n = words_of(text)
@@ -638,7 +644,7 @@ def decode(bundle: Bundle, scores: np.ndarray, budget: int, require_antecedent: 
     chosen_tri: set = set()
     used = 0
     waiting: dict[int, int] = {}  # predecessor's index in bundle.sentences -> the follower's
-    position = {(s.article, s.index): i for i, s in enumerate(bundle.sentences)}
+    predecessor = _predecessors(bundle) if require_antecedent else {}
     order = sorted(range(len(bundle.candidates)), key=lambda k: (-scores[k], bundle.candidates[k]))
     for k in order:
         if not np.isfinite(scores[k]):
@@ -648,7 +654,7 @@ def decode(bundle: Bundle, scores: np.ndarray, budget: int, require_antecedent: 
             i = queue.pop()
             s = bundle.sentences[i]
             if require_antecedent and needs_antecedent(s.text):
-                before = position.get((s.article, s.index - 1))
+                before = predecessor.get(i)
                 if before is None:
                     continue
                 if before not in chosen:
@@ -677,12 +683,13 @@ def story_order(articles: Sequence[Article], bundle: Bundle, chosen: list[int]) 
     dates = {a.index: (a.date or "9999") for a in articles}
     lengths = {a.index: max(len(a.sentences), 1) for a in articles}
 
-    chosen_at = {(bundle.sentences[i].article, bundle.sentences[i].index): i for i in chosen}
+    predecessor = _predecessors(bundle)
+    taken = set(chosen)
 
     def key(i: int):
         s = bundle.sentences[i]
-        before = chosen_at.get((s.article, s.index - 1))
-        if before is not None and needs_antecedent(s.text):
+        before = predecessor.get(i)
+        if before in taken and needs_antecedent(s.text):
             return key(before)[:-1] + (s.index,)  # "He said ..." right after the sentence naming him
         return (round(s.index / lengths.get(s.article, 1), 1), dates.get(s.article, "9999"), s.article, s.index)
 
@@ -824,11 +831,10 @@ def concept_decode(bundle: Bundle, budget: int, require_antecedent: bool = False
     # With require_antecedent: pool entry -> the sentence that must be chosen before it (see decode).
     needs_before: dict[int, int | None] = {}
     if require_antecedent:
-        position = {(s.article, s.index): i for i, s in enumerate(bundle.sentences)}
+        predecessor = _predecessors(bundle)
         for k, i in enumerate(pool):
-            s = bundle.sentences[i]
-            if needs_antecedent(s.text):
-                needs_before[k] = position.get((s.article, s.index - 1))
+            if needs_antecedent(bundle.sentences[i].text):
+                needs_before[k] = predecessor.get(i)
     while available:
         best, best_value = -1, 0.0
         for k in sorted(available):  # sorted: ties go to the earlier sentence, deterministically
