@@ -209,3 +209,91 @@ def test_fit_lexical_on_bundles(tmp_path):
     assert min(s for t, s in zip(texts, scores) if "Readers" not in t) > max(s for t, s in zip(texts, scores) if "Readers" in t)
     with pytest.raises(ValueError, match="at least 2 labelled clusters"):
         fit_lexical(data[:1], min_df=1)
+
+
+def test_batch_and_eval_name_each_bad_cluster_on_standard_error(tmp_path, capsys):
+    from crossbrief.cli import main
+
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "documents": [DOC_A, DOC_B], "summary": "The council passed a budget."},
+            {"id": "bad", "documents": []}, {"documents": "one string"}, {"id": "noref", "documents": [DOC_A]}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--words", "40"]) == 1
+    err = capsys.readouterr().err
+    assert "line 2: no documents" in err and "line 3: 'documents' must be a list of strings, not str" in err
+    assert "Traceback" not in err
+    assert main(["eval", str(src), "--words", "40"]) == 1
+    captured = capsys.readouterr()
+    assert "crossbrief " in captured.out and "3 skipped" in captured.out
+    for reason in ("line 2: no documents with text", "line 3: no documents with text", "line 4: no reference"):
+        assert reason in captured.err
+
+
+def test_batch_refuses_to_overwrite_its_input_and_reports_an_empty_file(tmp_path, capsys):
+    from crossbrief.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"documents": [DOC_A, DOC_B]}) + "\n")
+    assert main(["batch", str(src), "-o", str(src)]) == 2
+    assert "the output file is the input file" in capsys.readouterr().err
+    assert src.read_text().startswith('{"documents"'), "the input is untouched"
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(empty), "-o", str(out)]) == 2
+    assert "no clusters: the file is empty" in capsys.readouterr().err
+    assert not out.exists()
+    # gzip-compressed without the .gz suffix is read too
+    packed = tmp_path / "packed.jsonl"
+    packed.write_bytes(gzip.compress(src.read_bytes()))
+    assert main(["batch", str(packed), "-o", str(out), "--words", "40"]) == 0
+    assert json.loads(out.read_text())["sentences"]
+
+
+def test_a_budget_no_sentence_fits_gives_an_empty_summary_with_a_warning(tmp_path, capsys):
+    from crossbrief.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "documents": [DOC_A, DOC_B]}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out), "--words", "10"]) == 0
+    assert json.loads(out.read_text())["sentences"] == []
+    assert "line 1 (id x): empty summary" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["eval", "IN", "--limit", "0"], "--limit 0: must be at least 1"),
+        (["eval", "IN", "--words", "5"], "--words 5: must be at least 10"),
+        (["train", "IN", "--limit", "-5"], "--limit -5: must be at least 1"),
+        (["train", "IN", "-o", "FOLDER"], "cannot write the model there"),
+    ],
+)
+def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, message):
+    from crossbrief.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"documents": [DOC_A], "summary": "A budget."}) + "\n")
+    argv = [str(src) if a == "IN" else str(tmp_path) if a == "FOLDER" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_trained_model_elsewhere_is_used_through_the_environment(tmp_path, monkeypatch, capsys):
+    from crossbrief import summarise as S
+    from crossbrief.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"documents": [DOC_A, DOC_B]}) + "\n")
+    monkeypatch.setenv(S.SELECTOR_ENV, str(tmp_path / "missing.json"))
+    assert S.selector_path() == tmp_path / "missing.json"
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert "missing.json: no such selector model file" in capsys.readouterr().err
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(S.MODEL_FILE.read_bytes())
+    monkeypatch.setenv(S.SELECTOR_ENV, str(copy))
+    selector = S.get_selector()
+    assert selector is not None and S.selector_path() == copy
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--words", "40"]) == 0

@@ -82,6 +82,21 @@ def _data_errors(run):
     return wrapped
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve() or (Path(b).exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _positive(option: str, value: int | None, least: int = 1) -> bool:
+    """Is an optional numeric option absent or at least `least`? (Says so in one line if not.)"""
+    if value is None or value >= least:
+        return True
+    _say(f"{option} {value}: must be at least {least}")
+    return False
+
+
 @_data_errors
 def cmd_batch(args: argparse.Namespace) -> int:
     from crossbrief.learn import run_batch
@@ -91,6 +106,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     if args.workers is not None and args.workers < 1:
         _say(f"--workers {args.workers}: need at least 1")
+        return EXIT_UNUSABLE
+    if _same_file(args.input, args.output):
+        _say(f"{args.output}: the output file is the input file; write elsewhere")
         return EXIT_UNUSABLE
     from crossbrief.learn import default_workers
 
@@ -106,6 +124,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from crossbrief.evaluate import run_eval
 
+    if not (_positive("--words", args.words, 10) and _positive("--limit", args.limit)):
+        return EXIT_UNUSABLE
     result = run_eval(args.input, args.words, args.limit)
     if not result.get("clusters"):
         _say(f"{args.input}: no cluster could be scored (each line must be a JSON object with "
@@ -118,8 +138,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from crossbrief.learn import train
 
-    options = {k: v for k, v in (("out_path", args.output), ("limit", args.limit)) if v}
-    path = train(args.input, **options)
+    if not _positive("--limit", args.limit):
+        return EXIT_UNUSABLE
+    output = Path(args.output)
+    if output.is_dir() or not output.parent.is_dir():
+        _say(f"{args.output}: cannot write the model there (a folder, or its folder does not exist)")
+        return EXIT_UNUSABLE
+    options = {"limit": args.limit} if args.limit is not None else {}
+    path = train(args.input, out_path=output, **options)
     _say(f"wrote model to {path}")
     return EXIT_OK
 
@@ -161,15 +187,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries")
     p.add_argument("input", metavar="IN.jsonl[.gz]")
-    p.add_argument("--words", type=int, default=None)
+    p.add_argument("--words", type=int, default=None,
+                   help="word budget for every system (default: crossbrief's tuned length policy, per cluster)")
     p.add_argument("--limit", type=int, default=None, help="only the first K clusters")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("train", help="train the sentence selector on Multi-News training clusters")
     p.add_argument("input", metavar="TRAIN.jsonl[.gz]")
-    p.add_argument("-o", "--output", default=None, help="model file to write (default: the shipped model path)")
+    p.add_argument("-o", "--output", default="selector.json",
+                   help="model file to write (default: selector.json here); brief, batch and eval use it "
+                        "when CROSSBRIEF_SELECTOR is set to its path")
     p.add_argument("--limit", type=int, default=None,
-                   help="fit on the first K clusters (default: the shipped model's 24,500; the next 500 tune the length policy)")
+                   help="fit on the first K clusters (default: the shipped model's 24,500); the 500 after "
+                        "them tune the length policy, so the file needs K + 500 usable clusters")
     p.set_defaults(func=cmd_train)
     return parser
 

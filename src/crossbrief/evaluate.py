@@ -21,12 +21,17 @@ METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 
 def open_text(path: str) -> IO[str]:
-    """Open a .jsonl or .jsonl.gz file for reading as text."""
+    """Open a JSONL file, plain or gzip-compressed, for reading as text."""
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"no such file: {path}")
+    if p.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a JSONL file")
     # Undecodable bytes become U+FFFD: one bad line must not stop a batch of thousands.
-    if p.suffix == ".gz":
+    # Compressed by its first bytes, not its name: a .jsonl that is really gzip is read too.
+    with open(p, "rb") as head:
+        gzipped = head.read(2) == b"\x1f\x8b"
+    if gzipped:
         return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8", errors="replace")
     return open(p, encoding="utf-8", errors="replace")
 
@@ -90,7 +95,7 @@ def run_eval(
     path: str,
     words: int | None = None,
     limit: int | None = None,
-    out: IO[str] = sys.stdout,
+    out: IO[str] | None = None,
     systems: Sequence[str] | None = None,
     encoder=None,
 ) -> dict:
@@ -113,10 +118,18 @@ def run_eval(
     lengths: dict[str, float] = {n: 0.0 for n in names}
     n_ok = 0
     skipped = 0
-    for _, row, error in tqdm(read_clusters(path, limit), desc="eval", unit="cluster", file=sys.stderr):
+    progress = tqdm(read_clusters(path, limit), desc="eval", unit="cluster", file=sys.stderr)
+    for line_no, row, error in progress:
         docs = row.get("documents") if row else None
         refs = references_of(row) if row else []
-        if error or not isinstance(docs, list) or not refs or not any(isinstance(d, str) and d.strip() for d in docs):
+        if error:
+            pass
+        elif not isinstance(docs, list) or not any(isinstance(d, str) and d.strip() for d in docs):
+            error = f"line {line_no}: no documents with text"
+        elif not refs:
+            error = f"line {line_no}: no reference ('summary' or 'references')"
+        if error:
+            progress.write(f"crossbrief: {path}: skipped {error}", file=sys.stderr)
             skipped += 1
             continue
         docs = [d if isinstance(d, str) else "" for d in docs]
@@ -154,11 +167,13 @@ def run_eval(
             for n in names
         },
     }
-    print_table(result, out)
+    if n_ok:
+        print_table(result, out)
     return result
 
 
-def print_table(result: dict, out: IO[str] = sys.stdout) -> None:
+def print_table(result: dict, out: IO[str] | None = None) -> None:
+    out = out or sys.stdout  # looked up at call time: the current standard output
     header = f"{'system':<12} {'R1 F':>6} {'R2 F':>6} {'RLs F':>6} | {'R1 R':>6} {'R2 R':>6} {'RLs R':>6} | {'words':>6}"
     print(f"{result['clusters']} clusters ({result['skipped']} skipped), budget: "
           f"{result['words'] if result['words'] else 'default policy'}", file=out)

@@ -308,7 +308,7 @@ def tune_policy(data, scores_per_cluster, log: IO[str] = sys.stderr) -> dict:
 
 def train(
     train_path: str,
-    out_path: str | Path = S.MODEL_FILE,
+    out_path: str | Path = "selector.json",
     limit: int | None = DEFAULT_TRAIN_CLUSTERS,
     holdout: int = DEFAULT_HOLDOUT,
     log: IO[str] = sys.stderr,
@@ -323,7 +323,7 @@ def train(
     t0 = time.time()
     rows = load_clusters(train_path, None if limit is None else limit + holdout)
     if len(rows) <= holdout:
-        raise ValueError(f"{train_path}: only {len(rows)} usable clusters, need more than {holdout}")
+        raise ValueError(f"only {len(rows)} usable clusters, need more than {holdout} (the last {holdout} tune the length policy)")
     encoder = get_static_encoder()
     data = featurise(rows, encoder)
     train_part, held = data[:-holdout], data[-holdout:]
@@ -365,7 +365,9 @@ def summarise_row(
     if not isinstance(row, dict):
         raise ValueError("not a JSON object")
     docs = row.get("documents")
-    if not isinstance(docs, list) or not docs:
+    if docs is not None and not isinstance(docs, list):
+        raise ValueError(f"'documents' must be a list of strings, not {type(docs).__name__}")
+    if not docs:
         raise ValueError("no documents")
     if not all(isinstance(d, str) for d in docs):
         raise ValueError("documents must all be strings")
@@ -382,8 +384,9 @@ def summarise_row(
     }
 
 
-def _summarise_line(job: tuple[int, int, str, int | None, bool]) -> tuple[str, bool]:
-    """One input line to one output line (JSON text) and whether it failed; runs in a worker."""
+def _summarise_line(job: tuple[int, int, str, int | None, bool]) -> tuple[str, str]:
+    """One input line to one output line (JSON text) and a message for standard error: why the
+    cluster failed, or that its summary is empty ("" when all is well); runs in a worker."""
     line_no, position, line, words, precise = job
     row = None
     try:
@@ -397,9 +400,14 @@ def _summarise_line(job: tuple[int, int, str, int | None, bool]) -> tuple[str, b
         first_line = (str(e).splitlines() or [""])[0]
         error = f"internal error: {type(e).__name__}: {first_line}"
     else:
-        return json.dumps(record, ensure_ascii=False), True
+        warning = ""
+        if not record["sentences"]:
+            budget = f"{words} words" if words else "the budget"
+            warning = f"warning: line {line_no} (id {record['id']}): empty summary, no candidate sentence fits in {budget}"
+        return json.dumps(record, ensure_ascii=False), warning
     given = row.get("id", position) if isinstance(row, dict) else position
-    return json.dumps({"id": given, "error": f"line {line_no}: {error}"}, ensure_ascii=False), False
+    message = f"line {line_no}: {error}"
+    return json.dumps({"id": given, "error": message}, ensure_ascii=False), f"skipped {message}"
 
 
 def _jobs(lines: Iterator[str], words: int | None, precise: bool) -> Iterator[tuple[int, int, str, int | None, bool]]:
@@ -437,6 +445,18 @@ def default_workers() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, 8))
+
+
+def _write_to(dst: IO[str], path: str, text: str) -> None:
+    """Write (or, with no text, flush) the output file; its errors name it."""
+    try:
+        if text:
+            dst.write(text)
+        else:
+            dst.flush()
+    except OSError as e:
+        e.filename = e.filename or path
+        raise
 
 
 # Lines handed to the workers at a time: bounds memory on inputs of any length.
@@ -485,21 +505,30 @@ def run_batch(
             initargs=(precise_citations,),
         )
     done = 0
+    progress = None
     try:
-        with open_text(in_path) as src, open(out_path, "w", encoding="utf-8") as dst:
+        with open_text(in_path) as src:
             jobs = _jobs(src, words, precise_citations)
-            progress = tqdm(desc="batch", unit="cluster", file=sys.stderr)
-            while window := list(islice(jobs, _WINDOW)):
-                if executor is None:
-                    results = map(_summarise_line, window)
-                else:
-                    results = executor.map(_summarise_line, window, chunksize=4)
-                for text, ok in results:
-                    failed += not ok
-                    dst.write(text + "\n")
-                    done += 1
-                    progress.update()
-            progress.close()
+            window = list(islice(jobs, _WINDOW))
+            if not window:
+                raise ValueError("no clusters: the file is empty")
+            # Opened only now: an input that cannot be read leaves an existing output file alone.
+            with open(out_path, "w", encoding="utf-8") as dst:
+                progress = tqdm(desc="batch", unit="cluster", file=sys.stderr)
+                while window:
+                    if executor is None:
+                        results = map(_summarise_line, window)
+                    else:
+                        results = executor.map(_summarise_line, window, chunksize=4)
+                    for text, message in results:
+                        if message:
+                            failed += message.startswith("skipped")
+                            progress.write(f"crossbrief: {in_path}: {message}", file=sys.stderr)
+                        _write_to(dst, out_path, text + "\n")
+                        done += 1
+                        progress.update()
+                    _write_to(dst, out_path, "")  # flushed: a full disk is reported here, naming the file
+                    window = list(islice(jobs, _WINDOW))
     except Exception as e:
         from concurrent.futures.process import BrokenProcessPool
 
@@ -510,6 +539,8 @@ def run_batch(
             ) from None
         raise
     finally:
+        if progress is not None:
+            progress.close()
         if executor is not None:
             executor.shutdown(cancel_futures=True)
     return 1 if failed else 0

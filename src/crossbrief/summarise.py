@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -569,10 +570,25 @@ def set_selector(selector: Selector | None | bool) -> None:
     _selector_override = selector
 
 
+# A model written by `crossbrief train -o PATH` is used by brief, batch and eval with this set to PATH.
+SELECTOR_ENV = "CROSSBRIEF_SELECTOR"
+
+
+def selector_path() -> Path:
+    """The selector model file in use: $CROSSBRIEF_SELECTOR, else the shipped one."""
+    override = os.environ.get(SELECTOR_ENV)
+    return Path(override) if override else MODEL_FILE
+
+
 def get_selector() -> Selector | None:
     if _selector_override is not False:
         return _selector_override  # type: ignore[return-value]
-    return _load_selector(str(MODEL_FILE))
+    path = selector_path()
+    if path != MODEL_FILE and not path.is_file():
+        from crossbrief.model import ModelFileError
+
+        raise ModelFileError(f"{path}: no such selector model file (set by {SELECTOR_ENV})")
+    return _load_selector(str(path))
 
 
 def heuristic_scores(features: np.ndarray) -> np.ndarray:
