@@ -94,6 +94,33 @@ def test_dates_resolve_against_publication_date() -> None:
     assert undated == {"on Tuesday": "", "19 September": "--09-19"}
 
 
+def test_a_weekday_the_clause_looks_ahead_to_is_the_coming_one() -> None:
+    saturday = "2026-03-14"
+
+    def value(text: str) -> str:
+        (found,) = find_dates(text, saturday)
+        return found.value
+
+    assert value("Schools will stay closed until at least Wednesday.") == "2026-03-18"
+    assert value("More showers are forecast for Monday, the weather service said.") == "2026-03-16"
+    assert value("Officials said they would meet again on Thursday.") == "2026-03-19"
+    # The day of the speaking, or of what happened, is the past one.
+    assert value("The bridge will reopen, the mayor said on Monday.") == "2026-03-09"
+    assert value("The dam failed on Tuesday after heavy rain.") == "2026-03-10"
+    assert value("He was expected to resign, reports said, and on Friday he did.") == "2026-03-13"
+
+
+def test_a_pronoun_refers_to_a_titled_name_the_tagger_missed() -> None:
+    text = (
+        "The river swept through the towns of Ostry and Kellam.\n\n"
+        "Governor Ana Ruiz promised that the state would cover the cost of repairs. "
+        '"No one will have to rebuild alone," she said during a visit to a shelter.'
+    )
+    article = analyse(make(text, date="2026-03-14"))
+    (quote,) = article.quotes
+    assert quote.speaker == "Ana Ruiz" and quote.resolved_by == "pronoun"
+
+
 def test_relative_dates_in_analysis() -> None:
     article = analyse(make(FLOOD, date="2024-03-14"))
     assert {d.value for d in article.dates} >= {"2024-03-12", "2023-09-19"}

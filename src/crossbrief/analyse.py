@@ -480,10 +480,27 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date | None) -> tuple[str, st
         back = (base.weekday() - target) % 7
         if (g.get("rel") or "").lower() == "next":
             back = -((target - base.weekday()) % 7 or 7)
+        elif (g.get("rel") or "").lower() != "last" and _looks_ahead(m):
+            back = -((target - base.weekday()) % 7)  # "will stay closed until Wednesday": the coming one
         elif (g.get("rel") or "").lower() == "last" and back == 0:
             back = 7
         return (base - dt.timedelta(days=back)).isoformat(), "day", True
     return _resolve_relative(m.group("rel").lower(), g.get("n"), g.get("u"), base)
+
+
+# A bare weekday is the past one in news ("said on Monday"), unless its own clause looks ahead.
+_AHEAD = re.compile(
+    r"\b(?:will|won't|shall|would|until|till|forecast|expected|scheduled|due|plans?|planned|set to|is to|are to)\b", re.I
+)
+_SAID_ON = re.compile(r"\b(?:said|says|told|announced|added|reported)\s+(?:on\s+|late\s+|early\s+)?$", re.I)
+
+
+def _looks_ahead(m: re.Match[str]) -> bool:
+    """Does the clause before this weekday speak of the future ("will remain closed until", "is
+    forecast for")? Not when the weekday dates the speaking itself ("..., he said on Monday")."""
+    before = m.string[max(0, m.start() - 100) : m.start()]
+    before = re.split(r"[.!?;:]\s|\bsaid\b(?!\s+(?:on|late|early)?\s*$)", before)[-1]
+    return bool(_AHEAD.search(before)) and not _SAID_ON.search(before)
 
 
 def _resolve_relative(rel: str, n: str | None, unit: str | None, base: dt.date | None) -> tuple[str, str, bool]:
@@ -719,6 +736,23 @@ class _Context:
         return None
 
 
+def _titled_name(ctx: _Context, p: _Parsed, token: Any) -> str:
+    """A name the tagger missed but a title vouches for: "Governor Ana Ruiz" -> "Ana Ruiz".
+
+    The subject's words after its leading titles must be one to three capitalised proper nouns,
+    not inside a place or organisation the tagger did find ("Kellam Council")."""
+    words = [t for t in p.doc[token.left_edge.i: token.i + 1] if not t.is_punct]
+    k = 0
+    while k < len(words) and words[k].lower_.rstrip(".") in _TITLES:
+        k += 1
+    name = words[k:]
+    if k == 0 or not 1 <= len(name) <= 3 or not all(t.pos_ == "PROPN" and t.is_title for t in name):
+        return ""
+    if ctx.entity_in(p.abs(name[0]), p.abs(name[-1]) + len(name[-1].text), {"ORG", "GPE", "LOC", "FAC", "NORP"}):
+        return ""
+    return " ".join(t.text for t in name)
+
+
 def _speaker_of(ctx: _Context, token: Any, p: _Parsed) -> tuple[str, str, str, str]:
     """(speaker, as written, resolved_by, role) for the subject token of a speech verb."""
     sub = list(token.subtree)
@@ -734,7 +768,7 @@ def _speaker_of(ctx: _Context, token: Any, p: _Parsed) -> tuple[str, str, str, s
             return name, token.text, "pronoun" if name else "", ""
         return "", token.text, "", ""
     if token.pos_ == "PROPN":
-        name = ctx.known_person(written)
+        name = ctx.known_person(written) or _titled_name(ctx, p, token)
         if name:
             return name, written, "name", ""
     role = role_key(token)
@@ -860,7 +894,8 @@ def _learn_speech_subjects(ctx: _Context) -> None:
                 subj = _subject(t)
                 if subj is not None and subj.pos_ != "PRON":
                     name, _, how, _ = _speaker_of(ctx, subj, p)
-                    if how in ("name", "role") and name and ctx.is_person(name):
+                    # (a name found by its title alone is not among the tagger's people)
+                    if how in ("name", "role") and name and (ctx.is_person(name) or name == _titled_name(ctx, p, subj)):
                         found.append((p.abs(subj), name))
             elif t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ in ("VERB", "AUX") and not ctx.in_quote(p.abs(t)):
                 # A named person doing anything ("Elena Brisk refused to concede.") is who a
