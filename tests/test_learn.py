@@ -297,3 +297,13 @@ def test_a_trained_model_elsewhere_is_used_through_the_environment(tmp_path, mon
     selector = S.get_selector()
     assert selector is not None and S.selector_path() == copy
     assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--words", "40"]) == 0
+
+
+def test_batch_readable_applies_the_brief_rules(tmp_path):
+    cut = DOC_A + " Council members said the new library would open in the spring of next"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "documents": [cut, DOC_B]}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert run_batch(str(src), str(out), words=200, workers=1, readable=True) == 0
+    texts = [s["text"] for s in json.loads(out.read_text())["sentences"]]
+    assert texts and all(t.rstrip()[-1] in ".!?”\"" for t in texts)

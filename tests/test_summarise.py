@@ -234,3 +234,18 @@ def test_concept_coverage_also_keeps_pronoun_led_sentences_with_their_antecedent
         s = bundle.sentences[i]
         if needs_antecedent(s.text):
             assert (s.article, s.index - 1) in at, s.text
+
+
+def test_readable_summaries_leave_out_the_cut_off_end_of_a_truncated_article():
+    from crossbrief.summarise import build_bundle, unfinished
+
+    cut = DOCS[0] + " The envoy said the United Nations was ready to escort the fighters out of the eastern"
+    docs = [cut, DOCS[1], DOCS[2]]
+    articles = articles_from_documents(docs)
+    bundle = build_bundle(articles)
+    flagged = [bundle.sentences[i].text for i in bundle.candidates if unfinished(bundle, i)]
+    assert flagged == ["The envoy said the United Nations was ready to escort the fighters out of the eastern"]
+    for words in (60, 200):
+        summary = summarise(articles, words=words, readable=True)
+        assert summary and not any(s.text == flagged[0] for s in summary)
+        assert all(s.text.rstrip()[-1] in ".!?”\"" for s in summary)

@@ -114,7 +114,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     workers = args.workers or default_workers()
     try:
-        return run_batch(args.input, args.output, args.words, workers=workers, precise_citations=args.precise_citations)
+        return run_batch(
+            args.input,
+            args.output,
+            args.words,
+            workers=workers,
+            precise_citations=args.precise_citations,
+            readable=args.readable,
+        )
     except RuntimeError as err:
         _say(str(err))
         return EXIT_BUG
@@ -183,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--precise-citations", action="store_true",
                    help="cite, and test summary sentences for repeats, with MiniLM as `brief` does "
                         "(about 10x slower) instead of the fast static encoder")
+    p.add_argument("--readable", action="store_true",
+                   help="apply `brief`'s rules for readers: a sentence opening with a pronoun only right after "
+                        "the one before it in its article, no cut-off last sentence (costs ~0.6 ROUGE-1 on Multi-News)")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries")

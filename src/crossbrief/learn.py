@@ -359,7 +359,11 @@ def train(
 
 
 def summarise_row(
-    row: dict | None, words: int | None, default_id: int | str | None = None, precise_citations: bool = False
+    row: dict | None,
+    words: int | None,
+    default_id: int | str | None = None,
+    precise_citations: bool = False,
+    readable: bool = False,
 ) -> dict:
     """One output line of `crossbrief batch` for one input cluster (raises ValueError if bad)."""
     if not isinstance(row, dict):
@@ -376,7 +380,7 @@ def summarise_row(
         from crossbrief.embed import get_encoder
 
         cite_encoder = get_encoder()
-    summary = S.summarise_documents(docs, words=words, cite_encoder=cite_encoder)
+    summary = S.summarise_documents(docs, words=words, cite_encoder=cite_encoder, readable=readable)
     return {
         "id": row.get("id", default_id),
         "summary": "\n".join(s.text for s in summary),
@@ -384,14 +388,14 @@ def summarise_row(
     }
 
 
-def _summarise_line(job: tuple[int, int, str, int | None, bool]) -> tuple[str, str]:
+def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[str, str]:
     """One input line to one output line (JSON text) and a message for standard error: why the
     cluster failed, or that its summary is empty ("" when all is well); runs in a worker."""
-    line_no, position, line, words, precise = job
+    line_no, position, line, words, precise, readable = job
     row = None
     try:
         row = json.loads(line)
-        record = summarise_row(row, words, default_id=position, precise_citations=precise)
+        record = summarise_row(row, words, default_id=position, precise_citations=precise, readable=readable)
     except json.JSONDecodeError as e:
         error = f"not JSON ({e.msg})"
     except (ValueError, TypeError) as e:
@@ -410,11 +414,13 @@ def _summarise_line(job: tuple[int, int, str, int | None, bool]) -> tuple[str, s
     return json.dumps({"id": given, "error": message}, ensure_ascii=False), f"skipped {message}"
 
 
-def _jobs(lines: Iterator[str], words: int | None, precise: bool) -> Iterator[tuple[int, int, str, int | None, bool]]:
+def _jobs(
+    lines: Iterator[str], words: int | None, precise: bool, readable: bool
+) -> Iterator[tuple[int, int, str, int | None, bool, bool]]:
     position = 0
     for line_no, line in enumerate(lines, 1):
         if line.strip():
-            yield line_no, position, line, words, precise
+            yield line_no, position, line, words, precise, readable
             position += 1
 
 
@@ -464,7 +470,12 @@ _WINDOW = 512
 
 
 def run_batch(
-    in_path: str, out_path: str, words: int | None = None, workers: int = 1, precise_citations: bool = False
+    in_path: str,
+    out_path: str,
+    words: int | None = None,
+    workers: int = 1,
+    precise_citations: bool = False,
+    readable: bool = False,
 ) -> int:
     """`crossbrief batch`: one output line per input cluster, in input order; 0 if all were
     summarised, 1 if some failed (each failure is an {"id", "error"} line of its own).
@@ -474,7 +485,8 @@ def run_batch(
     output is the same whatever their number. Citations, and the decoder's test that no two
     summary sentences say the same thing, use the static encoder's vectors, or with
     `precise_citations` MiniLM's, as `crossbrief brief` does (better at telling paraphrases from
-    merely related sentences, ~10x slower; the chosen sentences can differ too). Raises
+    merely related sentences, ~10x slower; the chosen sentences can differ too). `readable`
+    applies `crossbrief brief`'s readability rules (see summarise.summarise). Raises
     OSError/ValueError (one-line messages) when the input cannot be read or the models cannot be
     loaded, and RuntimeError if a worker process dies (e.g. killed for lack of memory).
     """
@@ -508,7 +520,7 @@ def run_batch(
     progress = None
     try:
         with open_text(in_path) as src:
-            jobs = _jobs(src, words, precise_citations)
+            jobs = _jobs(src, words, precise_citations, readable)
             window = list(islice(jobs, _WINDOW))
             if not window:
                 raise ValueError("no clusters: the file is empty")

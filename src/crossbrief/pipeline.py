@@ -69,9 +69,9 @@ def brief(
     # summary sentences say the same thing use MiniLM, because telling paraphrases from merely
     # related sentences is fine work (vectors are cached per process, so the relevance check above
     # has usually computed them already).
-    # A reader of the brief must be able to tell who "he" is: pronoun-led sentences only follow
-    # the sentence they refer back to.
-    result.summary = summarise(articles, words=words, cite_encoder=get_encoder(), require_antecedent=True)
+    # A brief is read, not scored: pronoun-led sentences only follow the sentence that says who
+    # is meant, and no cut-off last sentence is shown.
+    result.summary = summarise(articles, words=words, cite_encoder=get_encoder(), readable=True)
     if facts:
         from crossbrief.facts import cross_source
 

@@ -138,6 +138,17 @@ def needs_antecedent(text: str) -> bool:
     return _opener(text) in _ANAPHORIC
 
 
+_FINISHED = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def unfinished(bundle: Bundle, i: int) -> bool:
+    """Is `bundle.sentences[i]` the last of its article and cut off (no final punctuation)? The
+    text of truncated articles (Multi-News keeps ~500 words of each) ends mid-sentence."""
+    s = bundle.sentences[i]
+    after = i + 1 < len(bundle.sentences) and bundle.sentences[i + 1].article == s.article
+    return not after and not _FINISHED.search(s.text.strip())
+
+
 def _predecessors(bundle: Bundle) -> dict[int, int]:
     """For each entry of `bundle.sentences`, the entry of the sentence before it in its article."""
     at = {(s.article, s.index): i for i, s in enumerate(bundle.sentences)}
@@ -908,17 +919,17 @@ def summarise(
     words: int | None = 200,
     encoder=None,
     cite_encoder=None,
-    require_antecedent: bool = False,
+    readable: bool = False,
 ) -> list[SummarySentence]:
     """The cited extractive summary of a bundle of cleaned, segmented articles.
 
     `words` is a hard cap on the summary's word count; None applies the tuned length policy.
     Sentences are selected with `encoder`'s vectors (default: the static encoder the selector was
     trained with) and cited with `cite_encoder`'s (default: the same vectors).
-    `require_antecedent` admits a sentence opening with a pronoun only right after the sentence
-    before it in its article (`crossbrief brief` sets it; batch and evaluation do not, because the
-    reference summaries open sentences with pronouns too and the rule costs ROUGE, see
-    docs/benchmarks.md).
+    `readable` adds two rules for human readers: a sentence opening with a pronoun only right
+    after the sentence before it in its article, and no unfinished last sentence of a cut-off
+    article (`unfinished`). `crossbrief brief` sets it, `batch --readable` too; by default batch
+    and evaluation do not, because the rules cost ROUGE (see docs/benchmarks.md).
     Deterministic: the same articles give the same summary.
     """
     articles = list(articles)
@@ -933,6 +944,9 @@ def summarise(
             f"({type(encoder).__name__}): rebuild the static model with `make static-encoder` or retrain with `crossbrief train`"
         )
     bundle = build_bundle(articles, encoder)
+    if readable:
+        keep = [k for k, i in enumerate(bundle.candidates) if not unfinished(bundle, i)]
+        bundle = replace(bundle, candidates=[bundle.candidates[k] for k in keep], features=bundle.features[keep])
     if not bundle.candidates:
         return []
     scores = selector.score_bundle(bundle) if selector else heuristic_scores(bundle.features)
@@ -951,10 +965,10 @@ def summarise(
     chosen: list[int] = []
     if len(bundle.candidates) > LARGE_BUNDLE:
         if len({bundle.sentences[i].article for i in bundle.candidates}) >= CONCEPT_MIN_BUNDLE_ARTICLES:
-            chosen = concept_decode(bundle, budget, require_antecedent)
+            chosen = concept_decode(bundle, budget, require_antecedent=readable)
         if not chosen:
             scores = narrow(bundle, scores, budget)
-    chosen = chosen or decode(bundle, scores, budget, require_antecedent)
+    chosen = chosen or decode(bundle, scores, budget, require_antecedent=readable)
     score_of = {bundle.candidates[k]: float(scores[k]) for k in range(len(bundle.candidates))}
     indices = [a.index for a in articles]
     out: list[SummarySentence] = []
@@ -986,7 +1000,7 @@ def batch_encoder():
 
 
 def summarise_documents(
-    documents: Sequence[str], words: int | None = None, encoder=None, cite_encoder=None
+    documents: Sequence[str], words: int | None = None, encoder=None, cite_encoder=None, readable: bool = False
 ) -> list[SummarySentence]:
     """Batch-mode entry point: the same selection as `summarise`, from raw document strings.
 
@@ -996,5 +1010,9 @@ def summarise_documents(
     if not any(d.strip() for d in documents):
         raise ValueError("no text in any document")
     return summarise(
-        articles_from_documents(documents), words=words, encoder=encoder or batch_encoder(), cite_encoder=cite_encoder
+        articles_from_documents(documents),
+        words=words,
+        encoder=encoder or batch_encoder(),
+        cite_encoder=cite_encoder,
+        readable=readable,
     )
