@@ -26,6 +26,9 @@ def test_markdown_brief_of_the_examples(capsys, examples_dir: Path):
     summary = out.split("## Summary", 1)[1].split("\n## ", 1)[0]
     assert "][" in summary  # at least one sentence cites more than one outlet
     assert "Traceback" not in err
+    said = out.split("## Who said what", 1)[1].split("\n## ", 1)[0]
+    speakers = [line for line in said.splitlines() if line.startswith("- **")]
+    assert speakers and len(speakers) == len(set(speakers)), "each speaker once, their quotes beneath"
 
 
 def test_json_brief_has_articles_summary_and_cleaning(capsys, examples_dir: Path, tmp_path: Path):

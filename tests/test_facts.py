@@ -218,3 +218,20 @@ def test_reporter_named_in_more_or_fewer_words_is_one_reporter() -> None:
     )
     ministry = _group_with(facts, 27)
     assert ministry["articles"] == [0, 1] and ministry is not _group_with(facts, 31)
+
+
+def test_quotes_are_shown_once_per_speaker() -> None:
+    from crossbrief.facts import quotes_by_speaker
+
+    def group(speaker, articles, *texts):
+        return {"speaker": speaker, "articles": articles, "versions": [{"article": a, "text": t} for a, t in zip(articles, texts)]}
+
+    quotes = [group("Ana Ruiz", [0, 1], "We will rebuild.", "We shall rebuild."), group("Jonas Weir", [1], "Fields are flooded."),
+              group("Ana Ruiz", [2], "Nobody is alone."), group("Jonas Weir", [1], "I have never seen this.")]
+    speakers = quotes_by_speaker(quotes)
+    assert [s["speaker"] for s in speakers] == ["Ana Ruiz", "Jonas Weir"]
+    assert speakers[0]["articles"] == [0, 1, 2] and len(speakers[0]["groups"]) == 2
+    assert [len(s["groups"]) for s in speakers] == [2, 2]
+    # Quotes in one outlet only are capped; those in several outlets always shown.
+    many = quotes_by_speaker([group("X", [0], f"Quote {k}.") for k in range(12)] + quotes[:1])
+    assert sum(len(s["groups"]) for s in many) == 9

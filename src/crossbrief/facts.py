@@ -544,6 +544,19 @@ def _figure_line(group: dict[str, Any]) -> str:
     return f"- **{group['label']}**{where}{whose}: *{group['status']}* — " + "; ".join(parts)
 
 
+def quotes_by_speaker(quotes: list[dict[str, Any]], single_source: int = 8) -> list[dict[str, Any]]:
+    """The quote groups a brief shows, gathered under their speakers: every group quoted by two or
+    more outlets, then up to `single_source` quoted by one; speakers in the order they first come."""
+    shown = [g for g in quotes if len(g.get("articles", [])) > 1]
+    shown += [g for g in quotes if len(g.get("articles", [])) == 1][:single_source]
+    speakers: dict[str, dict[str, Any]] = {}
+    for g in shown:
+        entry = speakers.setdefault(g.get("speaker") or "", {"speaker": g.get("speaker") or "", "articles": [], "groups": []})
+        entry["groups"].append(g)
+        entry["articles"] = sorted(set(entry["articles"]) | set(g.get("articles", [])))
+    return list(speakers.values())
+
+
 def facts_to_markdown(brief: Brief) -> str:
     """Markdown sections for the cross-source facts of a brief."""
     facts = _plain(brief.facts) or {}
@@ -555,13 +568,15 @@ def facts_to_markdown(brief: Brief) -> str:
     lines += [_figure_line(g) for g in multi] or ["*No figure is reported by more than one outlet.*"]
     lines.append("")
     lines += ["## Who said what", ""]
-    quotes = facts.get("quotes") or []
-    shown = [g for g in quotes if len(g.get("articles", [])) > 1] + [g for g in quotes if len(g.get("articles", [])) == 1][:8]
-    for g in shown:
-        lines.append(f"- **{g.get('speaker') or 'Unattributed'}** {_marks(g['articles'])}")
-        for v in g["versions"]:
-            lines.append(f"  - “{_one_line(v['text'])}” [{v['article'] + 1}]")
-    if not shown:
+    speakers = quotes_by_speaker(facts.get("quotes") or [])
+    for speaker in speakers:
+        lines.append(f"- **{speaker['speaker'] or 'Unattributed'}** {_marks(speaker['articles'])}")
+        for g in speaker["groups"]:
+            # One quote per bullet; the other outlets' wordings of it nested beneath.
+            first, *others = g["versions"]
+            lines.append(f"  - “{_one_line(first['text'])}” [{first['article'] + 1}]")
+            lines += [f"    - “{_one_line(v['text'])}” [{v['article'] + 1}]" for v in others]
+    if not speakers:
         lines.append("*No direct quotations.*")
     lines.append("")
     lines += ["## People, organisations and places", ""]

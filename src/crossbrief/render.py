@@ -107,11 +107,18 @@ def _environment():
 
 
 def to_html(brief: Brief) -> str:
+    speakers = []
+    if brief.facts:
+        from crossbrief.facts import quotes_by_speaker
+        from crossbrief.model import _plain
+
+        speakers = quotes_by_speaker((_plain(brief.facts) or {}).get("quotes") or [])
     return _environment().get_template("brief.html").render(
         brief=brief,
         headline=headline(brief),
         removal_counts=removal_counts,
         facts=brief.facts,
+        speakers=speakers,
         by_index={a.index: a for a in brief.articles},
     )
 
