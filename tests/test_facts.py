@@ -235,3 +235,26 @@ def test_quotes_are_shown_once_per_speaker() -> None:
     # Quotes in one outlet only are capped; those in several outlets always shown.
     many = quotes_by_speaker([group("X", [0], f"Quote {k}.") for k in range(12)] + quotes[:1])
     assert sum(len(s["groups"]) for s in many) == 9
+
+
+def test_town_names_the_tagger_takes_for_people_are_listed_as_places() -> None:
+    from crossbrief.facts import count_entities
+    from crossbrief.model import Article, Mention
+
+    def article(index: int, text: str, tagged: dict[str, str]) -> Article:
+        a = Article(source=f"a{index}", raw_text=text, index=index, text=text)
+        for name, label in tagged.items():
+            for m in re.finditer(rf"\b{name}\b", text, re.I):
+                a.mentions.append(Mention(m.group(), label, m.start(), m.end(), index, name))
+        return a
+
+    tags = {"Ostry": "PERSON", "Kellam": "ORG", "Brenner": "PERSON", "Tomas Brenner": "PERSON", "Acme": "ORG"}
+    articles = [
+        article(0, "OSTRY, March 14 - Floods hit the towns of Ostry and Kellam. Tomas Brenner said schools in Ostry "
+                   "would close. Brenner thanked Acme, and workers at Acme helped.", tags),
+        article(1, "Families in Kellam and in Ostry were moved. Reporters spoke to Brenner in Ostry. Residents wrote to Brenner.", tags),
+    ]
+    labels = {e.name: e.label for e in count_entities(articles)}
+    assert labels["Ostry"] == "GPE" and labels["Kellam"] == "GPE"
+    assert labels["Brenner"] == "PERSON", "a surname of a named person stays a person"
+    assert labels["Acme"] == "ORG", "an organisation needs a 'town of' or a dateline, not just 'at'"

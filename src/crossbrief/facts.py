@@ -404,13 +404,61 @@ def group_quotes(articles: list[Article]) -> list[QuoteGroup]:
 
 
 # -- entities, timeline --------------------------------------------------------------------------
+# What comes right before a place name: "in Ostry", "the towns of Ostry and Kellam".
+_AT_PLACE = re.compile(
+    r"(?:\b(?:in|at|near|outside|from|across|around|to)|(?P<of>\b(?:towns?|city|cities|villages?|districts?|"
+    r"provinces?|regions?|county|suburbs?) of(?: [A-Z][\w-]+,?)*(?: and| or)?))"
+    r"(?:\s+(?:the\s+)?(?:eastern|western|northern|southern|central|rebel-held|besieged|east|west|north|south))?\s+$"
+)
+
+
+_OF_OR_SIDE = re.compile(r"\b(?:of|eastern|western|northern|southern|east|west|north|south)\s+$")
+
+
+def _place_context(article: Article, start: int, end: int) -> tuple[bool, bool, bool]:
+    """For the mention at start..end: (after a locative word, after "town of" or in a dateline,
+    after "of" or a compass word: "the ruin of Aleppo", "east Aleppo", not "Russian jets")."""
+    before = article.text[max(0, start - 60): start]
+    m = _AT_PLACE.search(before)
+    text = article.text
+    dateline = (start == 0 or text[start - 1] == "\n") and text[start:end].isupper() and text[end: end + 1] == ","
+    return bool(m) or dateline, bool(m and m.group("of")) or dateline, bool(_OF_OR_SIDE.search(before))
+
+
 def count_entities(articles: list[Article]) -> list[EntityCount]:
-    counts: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    """Canonical names with their mentions per outlet, labelled by their most common tag.
+
+    The small English tagger takes unfamiliar town names for people or organisations ("in Ostry",
+    "the towns of Ostry and Kellam") and a city for a group ("in eastern Aleppo"): a one-word name
+    used mostly in such places is a place (an organisation only with a "town of" or dateline use
+    among them)."""
+    counts: dict[str, Counter[int]] = defaultdict(Counter)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    placed: Counter[str] = Counter()
+    strongly: Counter[str] = Counter()
     for a in articles:
         for m in a.mentions:
             if m.label in ENTITY_LABELS and m.canonical:
-                counts[(m.canonical, m.label)][a.index] += 1
-    out = [EntityCount(name, label, sum(c.values()), {str(k): v for k, v in sorted(c.items())}) for (name, label), c in counts.items()]
+                counts[m.canonical][a.index] += 1
+                labels[m.canonical][m.label] += 1
+                at_place, town, of_or_side = _place_context(a, m.start, m.end)
+                # A group ("Russian", "Islamist") is a word before a noun; a city is "of Aleppo".
+                placed[m.canonical] += at_place or (m.label == "NORP" and of_or_side)
+                strongly[m.canonical] += town
+    surnames = {w for name, ls in labels.items() if ls.most_common(1)[0][0] == "PERSON" for w in name.split()[1:]}
+    out = []
+    for name, c in counts.items():
+        label = labels[name].most_common(1)[0][0]
+        total = sum(c.values())
+        if (
+            label in ("PERSON", "ORG", "NORP")
+            and " " not in name
+            and name not in surnames
+            and placed[name] >= max(2, (total + 1) // 2)
+            and (label != "ORG" or strongly[name])
+        ):
+            label = "GPE"
+        out.append(EntityCount(name, label, total, {str(k): v for k, v in sorted(c.items())}))
     out.sort(key=lambda e: (-len(e.by_article), -e.total, e.name))
     return out
 
