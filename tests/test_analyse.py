@@ -153,12 +153,18 @@ def test_long_text_stays_linear() -> None:
     paragraph = "“We will rebuild,” the mayor said, adding that about 3,000 people had left since Monday. " * 3
     small = paragraph * 20
     big = paragraph * 200
-    t0 = time.perf_counter()
-    quote_spans(small), find_numbers(small)
-    t1 = time.perf_counter()
-    quote_spans(big), find_numbers(big)
-    t2 = time.perf_counter()
-    assert (t2 - t1) < 25 * max(t1 - t0, 1e-3)
+
+    def best_of_three(text: str) -> float:
+        # The fastest of three runs: a garbage collection or another process can stall any one.
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            quote_spans(text), find_numbers(text)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    # 10x the text in at most 25x the time: linear with room, where quadratic would be 100x.
+    assert best_of_three(big) < 25 * max(best_of_three(small), 1e-3)
 
 
 def test_batch_equals_single() -> None:
