@@ -388,9 +388,10 @@ def summarise_row(
     }
 
 
-def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[str, str]:
-    """One input line to one output line (JSON text) and a message for standard error: why the
-    cluster failed, or that its summary is empty ("" when all is well); runs in a worker."""
+def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[str, bool, str]:
+    """One input line to one output line (JSON text), whether it was summarised, and a message for
+    standard error: why it failed, or that its summary is empty ("" when all is well); runs in a
+    worker."""
     line_no, position, line, words, precise, readable = job
     row = None
     try:
@@ -408,10 +409,10 @@ def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[
         if not record["sentences"]:
             budget = f"{words} words" if words else "the budget"
             warning = f"warning: line {line_no} (id {record['id']}): empty summary, no candidate sentence fits in {budget}"
-        return json.dumps(record, ensure_ascii=False), warning
+        return json.dumps(record, ensure_ascii=False), True, warning
     given = row.get("id", position) if isinstance(row, dict) else position
     message = f"line {line_no}: {error}"
-    return json.dumps({"id": given, "error": message}, ensure_ascii=False), f"skipped {message}"
+    return json.dumps({"id": given, "error": message}, ensure_ascii=False), False, f"skipped {message}"
 
 
 def _jobs(
@@ -532,9 +533,9 @@ def run_batch(
                         results = map(_summarise_line, window)
                     else:
                         results = executor.map(_summarise_line, window, chunksize=4)
-                    for text, message in results:
+                    for text, ok, message in results:
+                        failed += not ok
                         if message:
-                            failed += message.startswith("skipped")
                             progress.write(f"crossbrief: {in_path}: {message}", file=sys.stderr)
                         _write_to(dst, out_path, text + "\n")
                         done += 1
