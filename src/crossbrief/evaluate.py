@@ -122,11 +122,9 @@ def run_eval(
     for line_no, row, error in progress:
         docs = row.get("documents") if row else None
         refs = references_of(row) if row else []
-        if error:
-            pass
-        elif not isinstance(docs, list) or not any(isinstance(d, str) and d.strip() for d in docs):
+        if not error and (not isinstance(docs, list) or not any(isinstance(d, str) and d.strip() for d in docs)):
             error = f"line {line_no}: no documents with text"
-        elif not refs:
+        if not error and not refs:
             error = f"line {line_no}: no reference ('summary' or 'references')"
         if error:
             progress.write(f"crossbrief: {path}: skipped {error}", file=sys.stderr)

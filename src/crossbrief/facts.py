@@ -418,9 +418,9 @@ _OF_OR_SIDE = re.compile(r"\b(?:of|eastern|western|northern|southern|east|west|n
 def _place_context(article: Article, start: int, end: int) -> tuple[bool, bool, bool]:
     """For the mention at start..end: (after a locative word, after "town of" or in a dateline,
     after "of" or a compass word: "the ruin of Aleppo", "east Aleppo", not "Russian jets")."""
-    before = article.text[max(0, start - 60): start]
-    m = _AT_PLACE.search(before)
     text = article.text
+    before = text[max(0, start - 60): start]
+    m = _AT_PLACE.search(before)
     dateline = (start == 0 or text[start - 1] == "\n") and text[start:end].isupper() and text[end: end + 1] == ","
     return bool(m) or dateline, bool(m and m.group("of")) or dateline, bool(_OF_OR_SIDE.search(before))
 
