@@ -29,7 +29,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from crossbrief.summarise import (
+from crossbrief.summarise.select import (
     MINILM_THRESHOLDS,
     STATIC_THRESHOLDS,
     Thresholds,
@@ -205,7 +205,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)  # the machine is shared
-    from crossbrief.embed import get_encoder, get_static_encoder
+    from crossbrief.resources.encoders import get_encoder, get_static_encoder
 
     start = time.time()
     static, minilm = get_static_encoder(), get_encoder()

@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from crossbrief.analyse import analyse_all, fold  # noqa: E402
-from crossbrief.facts import cross_source  # noqa: E402
+from crossbrief.stages.analyse import analyse_all, fold  # noqa: E402
+from crossbrief.facts.cross import cross_source  # noqa: E402
 from crossbrief.model import Article  # noqa: E402
-from crossbrief.segment import segment  # noqa: E402
+from crossbrief.stages.segment import segment  # noqa: E402
 
 GROUPED = {"count", "percent", "money"}
 

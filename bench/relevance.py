@@ -2,7 +2,7 @@
 
 Each Multi-News cluster comes with, for each document, how many of five LLM votes judged it
 irrelevant to the story (>= 3: off-topic). For clusters of three or more documents this prints
-precision / recall / F1 of `crossbrief.group.assess_relevance` at its shipped thresholds, and the
+precision / recall / F1 of `crossbrief.relevance.assess_relevance` at its shipped thresholds, and the
 best thresholds on the same clusters for comparison (a tuning aid, not a claim).
 
     .venv/bin/python bench/relevance.py ../shared/data/multinews/validation.jsonl.gz --limit 600
@@ -18,9 +18,9 @@ import time
 
 import numpy as np
 
-from crossbrief import group
+from crossbrief import relevance as group
 from crossbrief.model import Article
-from crossbrief.segment import segment
+from crossbrief.stages.segment import segment
 
 
 def clusters(path: str, limit: int):

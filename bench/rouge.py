@@ -3,7 +3,7 @@
     python bench/rouge.py eval DATA.jsonl.gz [--words N] [--limit K] [--json OUT.json] [--systems a,b]
     python bench/rouge.py speed DATA.jsonl.gz [--words N] [--limit K]
 
-`eval` prints crossbrief beside the baselines (see crossbrief.evaluate); `speed` times
+`eval` prints crossbrief beside the baselines (see crossbrief.learn.evaluate); `speed` times
 `crossbrief batch` (segmentation, encoding, selection, citations, JSON) on the clusters and
 reports clusters/s; run it under `/usr/bin/time -v` for the peak memory.
 """
@@ -32,13 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.mode == "eval":
-        from crossbrief.evaluate import run_eval
+        from crossbrief.learn.evaluate import run_eval
 
         systems = args.systems.split(",") if args.systems else None
         result = run_eval(args.data, args.words, args.limit, systems=systems)
     else:
-        from crossbrief.evaluate import open_text
-        from crossbrief.learn import run_batch
+        from crossbrief.runners.jsonl import open_text
+        from crossbrief.runners.batch import run_batch
 
         with tempfile.TemporaryDirectory() as tmp:
             src = Path(tmp) / "in.jsonl.gz"
@@ -50,11 +50,11 @@ def main(argv: list[str] | None = None) -> int:
                     out.write(line)
                     n += 1
             # Load the model and encoder first (batch workers load their own, inside the timing).
-            from crossbrief.summarise import summarise_documents
+            from crossbrief.summarise.select import summarise_documents
 
             summarise_documents(["Warm-up sentence for the encoder and the model, nothing more."], words=20)
             t0 = time.perf_counter()
-            from crossbrief.learn import default_workers
+            from crossbrief.runners.batch import default_workers
 
             code = run_batch(str(src), str(Path(tmp) / "out.jsonl"), args.words, workers=args.workers or default_workers())
             seconds = time.perf_counter() - t0

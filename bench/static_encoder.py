@@ -3,7 +3,7 @@
     .venv/bin/python bench/static_encoder.py [--model DIR] [--sentences 20000] [--clusters 100]
 
 Data: Multi-News validation documents (../shared/data/multinews/validation.jsonl.gz), split with
-crossbrief.segment.split_sentences.
+crossbrief.stages.segment.split_sentences.
 - speed: sentences/s of StaticEncoder.encode over ~20,000 real sentences, in fresh processes with
   the tokenizer's thread pool at 1 and at 2 threads (best of 3 x 3), plus MiniLM on 1,000 of them;
 - agreement: for each of the first N clusters, Spearman's rho between static cosine and MiniLM
@@ -29,7 +29,7 @@ DATA = ROOT.parent / "shared" / "data" / "multinews" / "validation.jsonl.gz"
 
 def clusters(limit: int) -> list[list[str]]:
     """Sentences (10..400 characters) of each validation cluster, in file order."""
-    from crossbrief.segment import split_sentences
+    from crossbrief.stages.segment import split_sentences
 
     out = []
     with gzip.open(DATA, "rt") as f:
@@ -55,7 +55,7 @@ def sentences(n: int) -> list[str]:
 
 def speed_child(path: str, model: str | None) -> None:
     """Run in a fresh process: time StaticEncoder.encode on the sentences in `path`."""
-    from crossbrief.embed import StaticEncoder
+    from crossbrief.resources.encoders import StaticEncoder
 
     texts = Path(path).read_text().split("\n")
     start = time.perf_counter()
@@ -88,7 +88,7 @@ def main() -> None:
     from scipy.stats import spearmanr
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from crossbrief.embed import StaticEncoder, get_encoder
+    from crossbrief.resources.encoders import StaticEncoder, get_encoder
 
     torch.set_num_threads(1)  # the machine is shared
     texts = sentences(args.sentences)

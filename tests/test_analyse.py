@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from crossbrief.analyse import analyse, analyse_all, analyse_command, find_dates, find_numbers, number_value, quote_spans
+from crossbrief.stages.analyse import analyse, analyse_all, analyse_command, find_dates, find_numbers, number_value, quote_spans
 from crossbrief.model import Article
-from crossbrief.segment import segment
+from crossbrief.stages.segment import segment
 
 
 def make(text: str, date: str = "", index: int = 0) -> Article:
@@ -246,7 +246,7 @@ def test_event_does_not_leak_across_and() -> None:
 
 
 def test_surname_tagged_as_organisation_joins_the_person_but_places_do_not():
-    from crossbrief.analyse import canonical_names, fold
+    from crossbrief.stages.analyse import canonical_names, fold
     from crossbrief.model import Mention
 
     mentions = [

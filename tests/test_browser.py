@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from crossbrief.pipeline import brief
+from crossbrief.render.formats import to_html
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium installed")
@@ -41,7 +42,7 @@ def test_html_brief_renders_in_chromium_and_article_html_stays_text(tmp_path: Pa
         (tmp_path / name).write_text(text)
     result = brief([str(tmp_path / n) for n in sorted(ARTICLES)], words=60, facts=False)
     page = tmp_path / "brief.html"
-    page.write_text(result.to_html())
+    page.write_text(to_html(result))
     dom = dump_dom(page, tmp_path / "profile")
     assert 'data-pwned="yes"' not in dom  # the payload was shown as text, never run
     assert "<img" not in dom and "&lt;img src=x" in dom

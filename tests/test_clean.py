@@ -1,6 +1,6 @@
 """Cleaning rules, on text written for these tests (shapes of noise, not any site's strings)."""
 
-from crossbrief.clean import clean
+from crossbrief.stages.clean import clean
 from crossbrief.model import Article
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from crossbrief.embed import MiniLMEncoder, get_encoder
+from crossbrief.resources.encoders import MiniLMEncoder, get_encoder
 
 SENTENCES = [
     "The dam's spillway failed after four days of heavy rain.",

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from crossbrief.analyse import analyse_all
-from crossbrief.facts import agreement, cross_source, facts_to_markdown
+from crossbrief.stages.analyse import analyse_all
+from crossbrief.facts.cross import agreement, cross_source, facts_to_markdown
 from crossbrief.model import Article, Brief, Figure
-from crossbrief.segment import segment
+from crossbrief.render.formats import to_html, to_json
+from crossbrief.stages.segment import segment
 
 SAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "samples" / "aleppo"
 
@@ -103,16 +104,16 @@ def test_markdown_and_html(bundle) -> None:
     for section in ("## Key figures", "## Who said what", "## People, organisations and places", "## Timeline", "## Only in one outlet"):
         assert section in md
     assert re.search(r"\*differ\*.*40,000 \[1\]", md)
-    html = brief.to_html()
+    html = to_html(brief)
     assert "Key figures" in html and "badge differ" in html
-    assert brief.to_json()
+    assert to_json(brief)
 
 
 def test_html_escapes_article_text() -> None:
     text = "“<script>alert(1)</script> is what we saw,” the witness said. About 12 <b>people</b> fled."
     articles = [make(text, 0), make(text, 1)]
     analyse_all(articles)
-    html = Brief(articles=articles, facts=cross_source(articles)).to_html()
+    html = to_html(Brief(articles=articles, facts=cross_source(articles)))
     assert "<script>alert" not in html and "&lt;script&gt;" in html
 
 
@@ -221,7 +222,7 @@ def test_reporter_named_in_more_or_fewer_words_is_one_reporter() -> None:
 
 
 def test_quotes_are_shown_once_per_speaker() -> None:
-    from crossbrief.facts import quotes_by_speaker
+    from crossbrief.facts.cross import quotes_by_speaker
 
     def group(speaker, articles, *texts):
         return {"speaker": speaker, "articles": articles, "versions": [{"article": a, "text": t} for a, t in zip(articles, texts)]}
@@ -238,7 +239,7 @@ def test_quotes_are_shown_once_per_speaker() -> None:
 
 
 def test_town_names_the_tagger_takes_for_people_are_listed_as_places() -> None:
-    from crossbrief.facts import count_entities
+    from crossbrief.facts.cross import count_entities
     from crossbrief.model import Article, Mention
 
     def article(index: int, text: str, tagged: dict[str, str]) -> Article:

@@ -1,8 +1,8 @@
 """Which articles belong to the story: topic similarity and event dates (real encoder)."""
 
-from crossbrief.group import assess_relevance
+from crossbrief.relevance import assess_relevance
 from crossbrief.model import Article
-from crossbrief.segment import segment
+from crossbrief.stages.segment import segment
 
 FIRE = [
     "A fire destroyed a timber warehouse in the port of Dunmore on Monday night. Firefighters "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crossbrief.ingest import Limits, read_inputs, split_header
+from crossbrief.ingest.read import Limits, read_inputs, split_header
 
 BODY = (
     "The city council voted on Tuesday to close the old tram depot, ending 90 years of service. "

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from crossbrief.evaluate import RougeScorer, run_eval
-from crossbrief.learn import RougeTokens, rouge_n, run_batch, sentence_labels
+from crossbrief.learn.evaluate import RougeScorer, run_eval
+from crossbrief.learn.train import RougeTokens, rouge_n, sentence_labels
+from crossbrief.runners.batch import run_batch
 
 
 def test_rouge_n_by_hand():
@@ -119,7 +120,7 @@ def test_lexical_prior_reproduces_the_fitted_ridge():
     from sklearn.linear_model import Ridge
     from sklearn.preprocessing import normalize
 
-    from crossbrief.summarise import LexicalPrior
+    from crossbrief.summarise.select import LexicalPrior
 
     train = [
         "Police said the man was arrested on Tuesday.",
@@ -146,7 +147,7 @@ def test_lexical_prior_reproduces_the_fitted_ridge():
 def test_the_shipped_selector_needs_sentence_texts():
     import numpy as np
 
-    from crossbrief import summarise as S
+    from crossbrief.summarise import select as S
 
     selector = S.get_selector()
     assert selector is not None and selector.lexical is not None
@@ -170,8 +171,8 @@ def test_the_shipped_selector_needs_sentence_texts():
     ],
 )
 def test_a_broken_model_file_is_one_clear_error(tmp_path, change, message):
-    from crossbrief import summarise as S
-    from crossbrief.model import ModelFileError
+    from crossbrief.summarise import select as S
+    from crossbrief.errors import ModelFileError
 
     payload = json.loads(S.MODEL_FILE.read_text(encoding="utf-8"))
     change(payload)
@@ -187,8 +188,8 @@ def test_fit_lexical_on_bundles(tmp_path):
     the sentences it was fitted on as scikit-learn would, and a refusal of too little data."""
     import numpy as np
 
-    from crossbrief.learn import fit_lexical
-    from crossbrief.summarise import articles_from_documents, build_bundle
+    from crossbrief.learn.train import fit_lexical
+    from crossbrief.summarise.select import articles_from_documents, build_bundle
 
     docs = [
         "Police said on Tuesday that 40 people were arrested after the protest in the city centre. "
@@ -282,7 +283,7 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, message):
 
 
 def test_a_trained_model_elsewhere_is_used_through_the_environment(tmp_path, monkeypatch, capsys):
-    from crossbrief import summarise as S
+    from crossbrief.summarise import select as S
     from crossbrief.cli import main
 
     src = tmp_path / "in.jsonl"

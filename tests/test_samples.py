@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from crossbrief.clean import is_sentence_like, normalise
+from crossbrief.stages.clean import is_sentence_like, normalise
 from crossbrief.cli import main
 from crossbrief.pipeline import brief
 

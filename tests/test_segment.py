@@ -1,5 +1,5 @@
 from crossbrief.model import Article
-from crossbrief.segment import segment, split_sentences
+from crossbrief.stages.segment import segment, split_sentences
 
 
 def sentences(text: str) -> list[str]:

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from crossbrief import embed
-from crossbrief.embed import StaticEncoder, get_encoder, get_static_encoder, static_model_dir
+from crossbrief.resources import encoders as embed
+from crossbrief.resources.encoders import StaticEncoder, get_encoder, get_static_encoder, static_model_dir
 
 # (sentence, paraphrase): each pair is about something different from every other pair.
 PAIRS = [
@@ -94,7 +94,7 @@ def test_missing_model_names_the_path_and_the_make_target(tmp_path, monkeypatch)
 
 def test_runtime_needs_neither_torch_nor_transformers():
     code = (
-        "import sys; from crossbrief.embed import get_static_encoder; "
+        "import sys; from crossbrief.resources.encoders import get_static_encoder; "
         "get_static_encoder().encode(['A sentence.']); "
         "print(sorted(m for m in ('torch', 'transformers', 'sklearn') if m in sys.modules))"
     )

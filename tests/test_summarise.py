@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crossbrief.summarise import (
+from crossbrief.summarise.select import (
     default_budget,
     figure_relation,
     is_dangling,
@@ -12,7 +12,7 @@ from crossbrief.summarise import (
     summarise,
     summarise_documents,
 )
-from crossbrief.summarise import articles_from_documents
+from crossbrief.summarise.select import articles_from_documents
 
 DOCS = [
     "The United Nations envoy warned on Thursday that the eastern half of the city could be totally "
@@ -129,7 +129,7 @@ def _large_bundle() -> list[str]:
 
 
 def test_large_bundles_are_summarised_by_concept_coverage():
-    from crossbrief.summarise import LARGE_BUNDLE, build_bundle
+    from crossbrief.summarise.select import LARGE_BUNDLE, build_bundle
 
     docs = _large_bundle()
     articles = articles_from_documents(docs)
@@ -152,10 +152,10 @@ def test_large_bundles_are_summarised_by_concept_coverage():
 def test_a_selector_refuses_vectors_from_another_static_model():
     import json
 
-    from crossbrief import summarise as S
+    from crossbrief.summarise import select as S
 
     payload = json.loads(S.MODEL_FILE.read_text(encoding="utf-8"))
-    payload["encoder_sha256"] = "0" * 64  # as if trained on another distillation
+    payload["encoder_probe"] = [[round(-x, 4) for x in row] for row in payload["encoder_probe"]]  # as if trained on other vectors
     S.set_selector(S.Selector(payload))
     try:
         with pytest.raises(ValueError, match="trained on other vectors"):
@@ -178,7 +178,7 @@ RIVERTON = [
 def test_pronoun_led_sentences_only_follow_their_antecedent():
     import numpy as np
 
-    from crossbrief.summarise import build_bundle, decode, needs_antecedent, story_order
+    from crossbrief.summarise.select import build_bundle, decode, needs_antecedent, story_order
 
     articles = articles_from_documents(RIVERTON)
     bundle = build_bundle(articles)
@@ -220,7 +220,7 @@ def test_brief_keeps_pronoun_led_sentences_next_to_their_antecedent(tmp_path):
 
 
 def test_concept_coverage_also_keeps_pronoun_led_sentences_with_their_antecedent():
-    from crossbrief.summarise import build_bundle, concept_decode, needs_antecedent
+    from crossbrief.summarise.select import build_bundle, concept_decode, needs_antecedent
 
     # The rescue sentence now opens with "They": it reads only after the dam sentence of its article.
     docs = [d.replace("Rescue teams from the state emergency service evacuated", "They said rescue teams evacuated") for d in _large_bundle()]
@@ -237,7 +237,7 @@ def test_concept_coverage_also_keeps_pronoun_led_sentences_with_their_antecedent
 
 
 def test_readable_summaries_leave_out_the_cut_off_end_of_a_truncated_article():
-    from crossbrief.summarise import build_bundle, unfinished
+    from crossbrief.summarise.select import build_bundle, unfinished
 
     cut = DOCS[0] + " The envoy said the United Nations was ready to escort the fighters out of the eastern"
     docs = [cut, DOCS[1], DOCS[2]]

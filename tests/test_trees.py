@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from crossbrief.trees import TreeEnsemble
+from crossbrief.summarise.trees import TreeEnsemble
 
 lgb = pytest.importorskip("lightgbm")
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from crossbrief import __version__
+from crossbrief.errors import CrossbriefError, ModelFileError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 FORMATS = ("md", "json", "html")
@@ -52,7 +53,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
         _say("no usable articles: nothing to brief")
         return EXIT_UNUSABLE
     fmt = _format_for(args)
-    rendered = {"md": result.to_markdown, "json": result.to_json, "html": result.to_html}[fmt]()
+    from crossbrief.render.formats import to_html, to_json, to_markdown
+
+    rendered = {"md": to_markdown, "json": to_json, "html": to_html}[fmt](result)
     _write(rendered if rendered.endswith("\n") else rendered + "\n", args.output)
     if args.output and args.output != "-":
         _say(f"wrote {fmt} brief of {len(result.articles)} articles to {args.output}")
@@ -60,7 +63,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from crossbrief.analyse import analyse_command
+    from crossbrief.stages.analyse import analyse_command
 
     return analyse_command(args.input, args.format or "md", output=args.output)
 
@@ -72,8 +75,7 @@ def _data_errors(run):
     def wrapped(args: argparse.Namespace) -> int:
         try:
             return run(args)
-        except (ValueError, EOFError, zlib.error) as err:
-            from crossbrief.model import ModelFileError
+        except (ValueError, EOFError, zlib.error, CrossbriefError) as err:
 
             line = (str(err).splitlines() or [type(err).__name__])[0]
             _say(line if isinstance(err, ModelFileError) else f"{args.input}: {line}")
@@ -99,7 +101,7 @@ def _positive(option: str, value: int | None, least: int = 1) -> bool:
 
 @_data_errors
 def cmd_batch(args: argparse.Namespace) -> int:
-    from crossbrief.learn import run_batch
+    from crossbrief.runners.batch import run_batch
 
     if args.words is not None and args.words < 10:
         _say(f"--words {args.words}: the budget must be at least 10 words")
@@ -110,7 +112,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if _same_file(args.input, args.output):
         _say(f"{args.output}: the output file is the input file; write elsewhere")
         return EXIT_UNUSABLE
-    from crossbrief.learn import default_workers
+    from crossbrief.runners.batch import default_workers
 
     workers = args.workers or default_workers()
     try:
@@ -129,7 +131,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 @_data_errors
 def cmd_eval(args: argparse.Namespace) -> int:
-    from crossbrief.evaluate import run_eval
+    from crossbrief.learn.evaluate import run_eval
 
     if not (_positive("--words", args.words, 10) and _positive("--limit", args.limit)):
         return EXIT_UNUSABLE
@@ -143,7 +145,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 @_data_errors
 def cmd_train(args: argparse.Namespace) -> int:
-    from crossbrief.learn import train
+    from crossbrief.learn.train import train
 
     if not _positive("--limit", args.limit):
         return EXIT_UNUSABLE
@@ -225,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (e.g. `| head`); nothing left to report.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except CrossbriefError as err:
+        _say(str(err).splitlines()[0] if str(err) else type(err).__name__)
+        return EXIT_UNUSABLE
     except OSError as err:
         # Output files we cannot write, and the like: the user's to fix, not a bug.
         _say(f"{getattr(err, 'filename', '') or ''}: {err.strerror or err}".lstrip(": "))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import BinaryIO, Sequence
 
 from crossbrief import __version__
-from crossbrief.clean import clean
-from crossbrief.ingest import Limits, read_inputs
+from crossbrief.stages.clean import clean
+from crossbrief.ingest.read import Limits, read_inputs
 from crossbrief.model import Article, Brief, Problem
-from crossbrief.segment import segment
+from crossbrief.stages.segment import segment
 
 DEFAULT_WORDS = 200
 
@@ -55,15 +55,15 @@ def brief(
         problems.append(
             Problem(articles[0].source, "only one usable article: the brief has nothing to cross-check", fatal=False)
         )
-    from crossbrief.group import assess_relevance
-    from crossbrief.summarise import summarise
+    from crossbrief.relevance import assess_relevance
+    from crossbrief.summarise.select import summarise
 
     if facts:
-        from crossbrief.analyse import analyse_all
+        from crossbrief.stages.analyse import analyse_all
 
         analyse_all(articles)
     assess_relevance(articles)
-    from crossbrief.embed import get_encoder
+    from crossbrief.resources.encoders import get_encoder
 
     # The selector's features come from the static encoder; citations and the test that no two
     # summary sentences say the same thing use MiniLM, because telling paraphrases from merely
@@ -73,7 +73,7 @@ def brief(
     # is meant, and no cut-off last sentence is shown.
     result.summary = summarise(articles, words=words, cite_encoder=get_encoder(), readable=True)
     if facts:
-        from crossbrief.facts import cross_source
+        from crossbrief.facts.cross import cross_source
 
         # Facts are matched across the articles about the story; an article about another
         # event would only add false conflicts (its own figures stay in its Article).

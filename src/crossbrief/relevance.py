@@ -21,7 +21,7 @@ from datetime import date
 
 import numpy as np
 
-from crossbrief.embed import Encoder, get_encoder
+from crossbrief.resources.encoders import Encoder, get_encoder
 from crossbrief.model import Article
 
 # Tuned on Multi-News validation clusters with the relevance votes (see docs/benchmarks.md).

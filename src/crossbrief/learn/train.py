@@ -27,7 +27,7 @@ from typing import IO, Iterator, Sequence
 
 import numpy as np
 
-from crossbrief import summarise as S
+from crossbrief.summarise import select as S
 
 MODEL_VERSION = "selector-v3"
 ENCODER = S.SELECTOR_ENCODER
@@ -146,7 +146,8 @@ def label_parts(texts: Sequence[str], reference: str, tok: RougeTokens, oracle_w
 
 
 def load_clusters(path: str, limit: int | None, skip: int = 0) -> list[dict]:
-    from crossbrief.evaluate import read_clusters, references_of
+    from crossbrief.learn.evaluate import references_of
+    from crossbrief.runners.jsonl import read_clusters
 
     rows = []
     for _, row, error in read_clusters(path, None if limit is None else limit + skip):
@@ -162,7 +163,7 @@ def featurise(rows: Sequence[dict], encoder, with_labels: bool = True):
     """Per cluster: (bundle, labels or None, references). Segments and encodes each cluster once."""
     from tqdm import tqdm
 
-    from crossbrief.evaluate import references_of
+    from crossbrief.learn.evaluate import references_of
 
     tok = RougeTokens()
     articles_per_row = [S.articles_from_documents([d if isinstance(d, str) else "" for d in r["documents"]]) for r in rows]
@@ -318,7 +319,7 @@ def train(
     The next `holdout` clusters tune the length policy. Features come from the static encoder
     (embed.get_static_encoder), as at run time.
     """
-    from crossbrief.embed import get_static_encoder
+    from crossbrief.resources.encoders import get_static_encoder, probe_vectors
 
     t0 = time.time()
     rows = load_clusters(train_path, None if limit is None else limit + holdout)
@@ -335,6 +336,7 @@ def train(
         "version": MODEL_VERSION,
         "encoder": ENCODER,
         "encoder_sha256": encoder.fingerprint,
+        "encoder_probe": probe_vectors(encoder),
         "features": list(MODEL_FEATURES) + [S.LEXICAL_FEATURE],
         "policy": {},
         "trained_on": {"path": Path(train_path).name, "clusters": len(train_part), "holdout": holdout},
@@ -352,208 +354,3 @@ def train(
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.time() - t0:.0f} s", file=log)
     S._load_selector.cache_clear()
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Batch mode
-
-
-def summarise_row(
-    row: dict | None,
-    words: int | None,
-    default_id: int | str | None = None,
-    precise_citations: bool = False,
-    readable: bool = False,
-) -> dict:
-    """One output line of `crossbrief batch` for one input cluster (raises ValueError if bad)."""
-    if not isinstance(row, dict):
-        raise ValueError("not a JSON object")
-    docs = row.get("documents")
-    if docs is not None and not isinstance(docs, list):
-        raise ValueError(f"'documents' must be a list of strings, not {type(docs).__name__}")
-    if not docs:
-        raise ValueError("no documents")
-    if not all(isinstance(d, str) for d in docs):
-        raise ValueError("documents must all be strings")
-    cite_encoder = None
-    if precise_citations:
-        from crossbrief.embed import get_encoder
-
-        cite_encoder = get_encoder()
-    summary = S.summarise_documents(docs, words=words, cite_encoder=cite_encoder, readable=readable)
-    return {
-        "id": row.get("id", default_id),
-        "summary": "\n".join(s.text for s in summary),
-        "sentences": [{"text": s.text, "article": s.article, "also": s.also} for s in summary],
-    }
-
-
-def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[str, bool, str]:
-    """One input line to one output line (JSON text), whether it was summarised, and a message for
-    standard error: why it failed, or that its summary is empty ("" when all is well); runs in a
-    worker."""
-    line_no, position, line, words, precise, readable = job
-    row = None
-    try:
-        row = json.loads(line)
-        record = summarise_row(row, words, default_id=position, precise_citations=precise, readable=readable)
-    except json.JSONDecodeError as e:
-        error = f"not JSON ({e.msg})"
-    except (ValueError, TypeError) as e:
-        error = str(e)
-    except Exception as e:  # noqa: BLE001 - a bug on one cluster must not sink the batch
-        first_line = (str(e).splitlines() or [""])[0]
-        error = f"internal error: {type(e).__name__}: {first_line}"
-    else:
-        warning = ""
-        if not record["sentences"]:
-            budget = f"{words} words" if words else "the budget"
-            warning = f"warning: line {line_no} (id {record['id']}): empty summary, no candidate sentence fits in {budget}"
-        return json.dumps(record, ensure_ascii=False), True, warning
-    given = row.get("id", position) if isinstance(row, dict) else position
-    message = f"line {line_no}: {error}"
-    return json.dumps({"id": given, "error": message}, ensure_ascii=False), False, f"skipped {message}"
-
-
-def _jobs(
-    lines: Iterator[str], words: int | None, precise: bool, readable: bool
-) -> Iterator[tuple[int, int, str, int | None, bool, bool]]:
-    position = 0
-    for line_no, line in enumerate(lines, 1):
-        if line.strip():
-            yield line_no, position, line, words, precise, readable
-            position += 1
-
-
-def _warm_worker(precise: bool) -> None:
-    # Load the encoders and the model once per process, before its first cluster.
-    from crossbrief.embed import get_encoder, get_static_encoder
-
-    get_static_encoder()
-    S.get_selector()
-    if precise:
-        get_encoder()
-
-
-def _worker_init(precise: bool) -> None:
-    if precise:
-        import torch
-
-        torch.set_num_threads(1)  # one process per core already
-    _warm_worker(precise)
-
-
-def default_workers() -> int:
-    """One worker per CPU core this process may use (at most 8)."""
-    import os
-
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
-
-
-def _write_to(dst: IO[str], path: str, text: str) -> None:
-    """Write (or, with no text, flush) the output file; its errors name it."""
-    try:
-        if text:
-            dst.write(text)
-        else:
-            dst.flush()
-    except OSError as e:
-        e.filename = e.filename or path
-        raise
-
-
-# Lines handed to the workers at a time: bounds memory on inputs of any length.
-_WINDOW = 512
-
-
-def run_batch(
-    in_path: str,
-    out_path: str,
-    words: int | None = None,
-    workers: int = 1,
-    precise_citations: bool = False,
-    readable: bool = False,
-) -> int:
-    """`crossbrief batch`: one output line per input cluster, in input order; 0 if all were
-    summarised, 1 if some failed (each failure is an {"id", "error"} line of its own).
-
-    A cluster without an "id" gets its 0-based position among the input's non-blank lines.
-    `workers` processes summarise clusters in parallel (the CLI uses `default_workers()`); the
-    output is the same whatever their number. Citations, and the decoder's test that no two
-    summary sentences say the same thing, use the static encoder's vectors, or with
-    `precise_citations` MiniLM's, as `crossbrief brief` does (better at telling paraphrases from
-    merely related sentences, ~10x slower; the chosen sentences can differ too). `readable`
-    applies `crossbrief brief`'s readability rules (see summarise.summarise). Raises
-    OSError/ValueError (one-line messages) when the input cannot be read or the models cannot be
-    loaded, and RuntimeError if a worker process dies (e.g. killed for lack of memory).
-    """
-    from itertools import islice
-
-    from tqdm import tqdm
-
-    from crossbrief.evaluate import open_text
-
-    if words is not None and words <= 0:
-        raise ValueError(f"--words must be positive, not {words}")
-    # Load everything here first: a missing model is one clear error, not one per cluster or a
-    # worker failing at start-up.
-    _warm_worker(precise_citations)
-    failed = 0
-    executor = None
-    if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # forkserver: workers start from a clean process, not from a copy of this one (which may
-        # hold torch's thread pools, unsafe to fork). Unlike multiprocessing.Pool, the executor
-        # reports a dead worker (BrokenProcessPool) instead of waiting for it forever.
-        executor = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_worker_init,
-            initargs=(precise_citations,),
-        )
-    done = 0
-    progress = None
-    try:
-        with open_text(in_path) as src:
-            jobs = _jobs(src, words, precise_citations, readable)
-            window = list(islice(jobs, _WINDOW))
-            if not window:
-                raise ValueError("no clusters: the file is empty")
-            # Opened only now: an input that cannot be read leaves an existing output file alone.
-            with open(out_path, "w", encoding="utf-8") as dst:
-                progress = tqdm(desc="batch", unit="cluster", file=sys.stderr)
-                while window:
-                    if executor is None:
-                        results = map(_summarise_line, window)
-                    else:
-                        results = executor.map(_summarise_line, window, chunksize=4)
-                    for text, ok, message in results:
-                        failed += not ok
-                        if message:
-                            progress.write(f"crossbrief: {in_path}: {message}", file=sys.stderr)
-                        _write_to(dst, out_path, text + "\n")
-                        done += 1
-                        progress.update()
-                    _write_to(dst, out_path, "")  # flushed: a full disk is reported here, naming the file
-                    window = list(islice(jobs, _WINDOW))
-    except Exception as e:
-        from concurrent.futures.process import BrokenProcessPool
-
-        if isinstance(e, BrokenProcessPool):
-            raise RuntimeError(
-                f"a batch worker process failed or died after {done} clusters (out of memory?); "
-                f"{out_path} holds the clusters before it"
-            ) from None
-        raise
-    finally:
-        if progress is not None:
-            progress.close()
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
-    return 1 if failed else 0

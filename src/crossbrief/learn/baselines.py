@@ -84,7 +84,7 @@ class _WordTokenizer:
     _WORDS = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
-        from crossbrief.segment import split_sentences
+        from crossbrief.stages.segment import split_sentences
 
         return tuple(paragraph[a:b] for a, b in split_sentences(paragraph))
 

@@ -99,7 +99,7 @@ def _environment():
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("crossbrief", "templates"),
+        loader=jinja2.PackageLoader("crossbrief.render", "templates"),
         autoescape=True,  # every article-derived string is escaped
         trim_blocks=True,
         lstrip_blocks=True,
@@ -109,10 +109,10 @@ def _environment():
 def to_html(brief: Brief) -> str:
     speakers = []
     if brief.facts:
-        from crossbrief.facts import quotes_by_speaker
-        from crossbrief.model import _plain
+        from crossbrief.facts.cross import quotes_by_speaker
+        from crossbrief.model.serialise import to_plain
 
-        speakers = quotes_by_speaker((_plain(brief.facts) or {}).get("quotes") or [])
+        speakers = quotes_by_speaker((to_plain(brief.facts) or {}).get("quotes") or [])
     return _environment().get_template("brief.html").render(
         brief=brief,
         headline=headline(brief),
@@ -128,6 +128,6 @@ def facts_markdown(brief: Brief) -> str:
     """Markdown sections for the cross-source facts (figures, quotes, entities, timeline)."""
     if not brief.facts:
         return ""
-    from crossbrief.facts import facts_to_markdown
+    from crossbrief.facts.cross import facts_to_markdown
 
     return facts_to_markdown(brief)

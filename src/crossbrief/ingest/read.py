@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Sequence
 from urllib.parse import urlparse
 
+from crossbrief.errors import InputError
 from crossbrief.model import Article, Problem
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -27,10 +28,6 @@ MAX_BYTES = 10 * 1024 * 1024  # no news article is this long; bigger inputs are 
 FETCH_TIMEOUT = 15.0
 MAX_REDIRECTS = 5
 FETCHABLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json")
-
-
-class InputError(Exception):
-    """An input that cannot be used; the message is one line for the user."""
 
 
 @dataclass

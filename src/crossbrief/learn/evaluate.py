@@ -17,44 +17,9 @@ import time
 from pathlib import Path
 from typing import IO, Iterator, Sequence
 
+from crossbrief.runners.jsonl import open_text, read_clusters
+
 METRICS = ("rouge1", "rouge2", "rougeLsum")
-
-
-def open_text(path: str) -> IO[str]:
-    """Open a JSONL file, plain or gzip-compressed, for reading as text."""
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"no such file: {path}")
-    if p.is_dir():
-        raise IsADirectoryError(f"{path} is a folder, not a JSONL file")
-    # Undecodable bytes become U+FFFD: one bad line must not stop a batch of thousands.
-    # Compressed by its first bytes, not its name: a .jsonl that is really gzip is read too.
-    with open(p, "rb") as head:
-        gzipped = head.read(2) == b"\x1f\x8b"
-    if gzipped:
-        return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8", errors="replace")
-    return open(p, encoding="utf-8", errors="replace")
-
-
-def read_clusters(path: str, limit: int | None = None) -> Iterator[tuple[int, dict | None, str]]:
-    """(line number, cluster or None, error message) for each line of a JSONL file."""
-    with open_text(path) as f:
-        n = 0
-        for line_no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            if limit is not None and n >= limit:
-                break
-            n += 1
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield line_no, None, f"line {line_no}: not JSON ({e.msg})"
-                continue
-            if not isinstance(row, dict):
-                yield line_no, None, f"line {line_no}: not a JSON object"
-                continue
-            yield line_no, row, ""
 
 
 def references_of(row: dict) -> list[str]:
@@ -66,7 +31,7 @@ def references_of(row: dict) -> list[str]:
 
 
 def _sentence_lines(text: str) -> str:
-    from crossbrief.segment import split_sentences
+    from crossbrief.stages.segment import split_sentences
 
     return "\n".join(text[a:b] for a, b in split_sentences(text.replace("\n", " ")))
 
@@ -105,10 +70,10 @@ def run_eval(
     """
     from tqdm import tqdm
 
-    from crossbrief.baselines import BASELINES
-    from crossbrief.summarise import articles_from_documents, bundle_budget, build_bundle, get_selector, summarise
+    from crossbrief.learn.baselines import BASELINES
+    from crossbrief.summarise.select import articles_from_documents, bundle_budget, build_bundle, get_selector, summarise
 
-    from crossbrief.summarise import batch_encoder
+    from crossbrief.summarise.select import batch_encoder
 
     encoder = encoder or batch_encoder()  # the same vectors as `crossbrief batch`
     names = ["crossbrief", *[n for n in (systems or BASELINES) if n != "crossbrief"]]

@@ -38,8 +38,8 @@ from crossbrief.model import (
     QuoteVersion,
     SingleSourceFact,
     TimelineEntry,
-    _plain,
 )
+from crossbrief.model.serialise import to_plain
 
 TOLL_EVENTS = {"killed", "injured", "displaced", "arrested", "missing"}
 GROUPED_MEASURES = {"count", "percent", "money"}
@@ -95,7 +95,7 @@ def _key_aliases(keys: Iterable[str]) -> dict[str, str]:
     distinct = sorted({k for k in keys if k})
     if len(distinct) < 2:
         return {k: k for k in distinct}
-    from crossbrief.embed import get_encoder
+    from crossbrief.resources.encoders import get_encoder
 
     vectors = get_encoder().encode(distinct)
     classes = _UnionFind(len(distinct))
@@ -358,7 +358,7 @@ def group_quotes(articles: list[Article]) -> list[QuoteGroup]:
     quotes = [q for a in articles for q in a.quotes if len(q.text.split()) >= QUOTE_MIN_WORDS]
     if not quotes:
         return []
-    from crossbrief.embed import get_encoder
+    from crossbrief.resources.encoders import get_encoder
 
     vectors = get_encoder().encode([q.text for q in quotes])
     words = [_words(q.text) for q in quotes]
@@ -479,7 +479,7 @@ def build_timeline(articles: list[Article]) -> list[TimelineEntry]:
                     items.append((d, a.index, text))
     if not items:
         return []
-    from crossbrief.embed import get_encoder
+    from crossbrief.resources.encoders import get_encoder
 
     vectors = get_encoder().encode([t for _, _, t in items])
     entries: list[tuple[TimelineEntry, int]] = []
@@ -526,7 +526,7 @@ def single_source(figures: list[FigureGroup], quotes: list[QuoteGroup], per_arti
 # -- the bundle ----------------------------------------------------------------------------------
 def cross_source(articles: list[Article]) -> dict[str, Any]:
     """Bundle-level facts as plain JSON-ready data (see docs/facts.md for the shape)."""
-    from crossbrief.analyse import unify_bundle
+    from crossbrief.stages.analyse import unify_bundle
 
     if not articles:
         return {}
@@ -540,7 +540,7 @@ def cross_source(articles: list[Article]) -> dict[str, Any]:
         "timeline": build_timeline(articles),
         "single_source": single_source(figures, quotes),
     }
-    return _plain(facts)
+    return to_plain(facts)
 
 
 # -- Markdown ------------------------------------------------------------------------------------
@@ -607,7 +607,7 @@ def quotes_by_speaker(quotes: list[dict[str, Any]], single_source: int = 8) -> l
 
 def facts_to_markdown(brief: Brief) -> str:
     """Markdown sections for the cross-source facts of a brief."""
-    facts = _plain(brief.facts) or {}
+    facts = to_plain(brief.facts) or {}
     by_index = {a.index: a for a in brief.articles}
     lines: list[str] = []
     figures = facts.get("figures") or []

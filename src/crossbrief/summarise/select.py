@@ -35,7 +35,8 @@ from typing import Sequence
 
 import numpy as np
 
-from crossbrief.model import Article, ModelFileError, Sentence, SummarySentence
+from crossbrief.errors import ModelFileError
+from crossbrief.model import Article, Sentence, SummarySentence
 
 # ---------------------------------------------------------------------------------------------
 # Similarity thresholds. Each encoder has its own cosine scale, so each has its own set.
@@ -65,7 +66,7 @@ STATIC_THRESHOLDS = Thresholds(cite=0.75, strong=0.85, figure=0.6, redundancy=0.
 
 
 def thresholds_for(encoder) -> Thresholds:
-    from crossbrief.embed import StaticEncoder
+    from crossbrief.resources.encoders import StaticEncoder
 
     return STATIC_THRESHOLDS if isinstance(encoder, StaticEncoder) else MINILM_THRESHOLDS
 
@@ -319,7 +320,7 @@ def build_bundle(articles: Sequence[Article], encoder=None) -> Bundle:
     `encoder` defaults to the static encoder, which the shipped selector was trained with.
     """
     if encoder is None:
-        from crossbrief.embed import get_static_encoder
+        from crossbrief.resources.encoders import get_static_encoder
 
         encoder = get_static_encoder()
     thresholds = thresholds_for(encoder)
@@ -509,10 +510,11 @@ class Selector:
     def __init__(self, payload: dict):
         # Evaluated with numpy (trees.py): importing LightGBM and building its Booster would
         # cost over two seconds of every cold start; the predictions are the same.
-        from crossbrief.trees import TreeEnsemble
+        from crossbrief.summarise.trees import TreeEnsemble
 
         self.version = payload.get("version", "")
         self.encoder_sha256 = payload.get("encoder_sha256")
+        self.encoder_probe = payload.get("encoder_probe")
         if payload.get("encoder") != SELECTOR_ENCODER:
             raise ValueError(
                 f"model {self.version or '?'} was trained on {payload.get('encoder') or 'other'} vectors, "
@@ -532,6 +534,18 @@ class Selector:
         if self._uses_lexical and self.features[-1] != LEXICAL_FEATURE:
             raise ValueError(f"model {self.version}: {LEXICAL_FEATURE} must be the last feature")
         self._columns = [FEATURES.index(f) for f in bundle_features]
+        self._fits: dict[int, bool] = {}
+
+    def fits(self, encoder) -> bool:
+        """Was this model trained on `encoder`'s vectors? By the probe vectors it stores (see
+        encoders.matches_probe); a model without them, by the exact weights it names."""
+        if self.encoder_probe is not None:
+            if id(encoder) not in self._fits:
+                from crossbrief.resources.encoders import matches_probe
+
+                self._fits[id(encoder)] = matches_probe(encoder, self.encoder_probe)
+            return self._fits[id(encoder)]
+        return not self.encoder_sha256 or getattr(encoder, "fingerprint", None) == self.encoder_sha256
 
     @classmethod
     def load(cls, path: str | Path) -> "Selector":
@@ -596,7 +610,6 @@ def get_selector() -> Selector | None:
         return _selector_override  # type: ignore[return-value]
     path = selector_path()
     if path != MODEL_FILE and not path.is_file():
-        from crossbrief.model import ModelFileError
 
         raise ModelFileError(f"{path}: no such selector model file (set by {SELECTOR_ENV})")
     return _load_selector(str(path))
@@ -934,11 +947,11 @@ def summarise(
     """
     articles = list(articles)
     if encoder is None:
-        from crossbrief.embed import get_static_encoder
+        from crossbrief.resources.encoders import get_static_encoder
 
         encoder = get_static_encoder()
     selector = get_selector()
-    if selector and selector.encoder_sha256 and getattr(encoder, "fingerprint", None) != selector.encoder_sha256:
+    if selector and not selector.fits(encoder):
         raise ValueError(
             f"the sentence selector {selector.version} was trained on other vectors than this encoder's "
             f"({type(encoder).__name__}): rebuild the static model with `make static-encoder` or retrain with `crossbrief train`"
@@ -981,7 +994,7 @@ def summarise(
 
 def articles_from_documents(documents: Sequence[str], on_topic: Sequence[bool] | None = None) -> list[Article]:
     """Articles from raw document strings, segmented with the product's sentence splitter."""
-    from crossbrief.segment import segment
+    from crossbrief.stages.segment import segment
 
     articles = []
     for i, doc in enumerate(documents):
@@ -994,7 +1007,7 @@ def articles_from_documents(documents: Sequence[str], on_topic: Sequence[bool] |
 
 def batch_encoder():
     """The encoder of batch mode and evaluation: the static encoder, for selection and citations."""
-    from crossbrief.embed import get_static_encoder
+    from crossbrief.resources.encoders import get_static_encoder
 
     return get_static_encoder()
 

@@ -1,0 +1,1 @@
+"""Facts matched across the outlets of a bundle: figures, quotes, entities, timeline."""

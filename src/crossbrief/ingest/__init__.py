@@ -1,0 +1,1 @@
+"""Ingest: files, folders, standard input and URLs -> Articles (or one-line Problems)."""

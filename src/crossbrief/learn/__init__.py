@@ -1,0 +1,1 @@
+"""Training and evaluation: the sentence selector, ROUGE, baselines."""

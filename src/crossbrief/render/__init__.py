@@ -1,0 +1,1 @@
+"""Render a Brief: Markdown, JSON, self-contained HTML."""

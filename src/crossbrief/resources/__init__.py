@@ -1,0 +1,1 @@
+"""Heavy models (sentence encoders, spaCy), loaded lazily behind small interfaces."""

@@ -1,0 +1,1 @@
+"""Runners over many inputs: JSONL clusters, batch summarisation in worker processes."""

@@ -1,0 +1,1 @@
+"""Per-article stages: clean -> segment -> analyse."""

@@ -1,0 +1,1 @@
+"""Summarise: candidate filters, bundle features, the learned selector, decoders, citations."""
