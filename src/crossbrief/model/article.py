@@ -22,7 +22,7 @@ class Removal:
 class Sentence:
     """One sentence of an article's clean text; `text == article.text[start:end]`."""
 
-    article: int  # index of the article in the bundle
+    article: str  # id of the article (Article.id)
     index: int  # position within the article
     text: str
     start: int
@@ -38,7 +38,7 @@ class Mention:
     label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, ...
     start: int
     end: int
-    article: int = 0
+    article: str = ""  # Article.id
     canonical: str = ""  # the normalised name shared across mentions and articles
 
 
@@ -67,15 +67,20 @@ class Article:
     outlet: str = ""  # short name of the publisher, e.g. "nytimes.com"
     keywords: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # any other header fields (id, ...)
-    index: int = 0  # position in the bundle (citations are index + 1)
+    # Stable identity: the content hash of the clean text (see stages.identity.article_id), set
+    # once the article is cleaned. Every sentence, mention, figure, quote, date and citation
+    # refers to its article by this id, never by its position in a bundle.
+    id: str = ""
+    canonical_url: str = ""  # the URL without tracking parameters, fragment or host case, when known
+    index: int = 0  # DEPRECATED, being removed: position in one bundle; use `id`
     text: str = ""  # clean body text
     removed: list[Removal] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     # Filled by the analyse stage (see analyse.py): figures, quotes, dates.
-    figures: list[Any] = field(default_factory=list)
-    quotes: list[Any] = field(default_factory=list)
-    dates: list[Any] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
     relevance: float | None = None  # similarity of this article to the rest of the bundle
     on_topic: bool = True
     off_topic_reason: str = ""
@@ -100,7 +105,7 @@ class Figure:
     value: float  # the number ("a quarter-million" -> 250000.0); the lower end of a range
     start: int
     end: int
-    article: int = 0
+    article: str = \"\"  # Article.id
     sentence: int = 0
     kind: str = "exact"  # exact | about | at least | at most | range | vague
     low: float | None = None  # the interval the figure allows (None: unbounded)
@@ -125,7 +130,7 @@ class Quote:
     text: str
     start: int
     end: int
-    article: int = 0
+    article: str = \"\"  # Article.id
     sentence: int = 0
     speaker: str = ""  # canonical name, or the role as written when no name is known
     speaker_text: str = ""  # the speaker as written next to the quote ("he", "the UN envoy")
@@ -141,7 +146,7 @@ class DateMention:
     text: str
     start: int
     end: int
-    article: int = 0
+    article: str = \"\"  # Article.id
     sentence: int = 0
     value: str = ""  # ISO date (YYYY-MM-DD, YYYY-MM or YYYY), "--MM-DD" if the year is unknown
     granularity: str = ""  # day | week | month | year

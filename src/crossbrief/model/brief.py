@@ -14,14 +14,14 @@ class SummarySentence:
     """One sentence of the summary: verbatim from `article`, also reported by `also`."""
 
     text: str
-    article: int  # index of the article the text is taken from
+    article: str  # id of the article the text is taken from
     sentence: int  # index of the sentence within that article
-    also: list[int] = field(default_factory=list)  # other articles reporting the same content
-    differ: list[int] = field(default_factory=list)  # articles reporting it with other figures
+    also: list[str] = field(default_factory=list)  # ids of other articles reporting the same content
+    differ: list[str] = field(default_factory=list)  # ids of articles reporting it with other figures
     score: float = 0.0
 
     @property
-    def cites(self) -> list[int]:
+    def cites(self) -> list[str]:
         return [self.article, *self.also]
 
 
@@ -30,7 +30,7 @@ class Story:
     """A group of articles about one news event."""
 
     id: str
-    articles: list[int] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # article ids
     title: str = ""
 
 
