@@ -105,7 +105,7 @@ class Figure:
     value: float  # the number ("a quarter-million" -> 250000.0); the lower end of a range
     start: int
     end: int
-    article: str = \"\"  # Article.id
+    article: str = ""  # Article.id
     sentence: int = 0
     kind: str = "exact"  # exact | about | at least | at most | range | vague
     low: float | None = None  # the interval the figure allows (None: unbounded)
@@ -130,7 +130,7 @@ class Quote:
     text: str
     start: int
     end: int
-    article: str = \"\"  # Article.id
+    article: str = ""  # Article.id
     sentence: int = 0
     speaker: str = ""  # canonical name, or the role as written when no name is known
     speaker_text: str = ""  # the speaker as written next to the quote ("he", "the UN envoy")
@@ -146,7 +146,7 @@ class DateMention:
     text: str
     start: int
     end: int
-    article: str = \"\"  # Article.id
+    article: str = ""  # Article.id
     sentence: int = 0
     value: str = ""  # ISO date (YYYY-MM-DD, YYYY-MM or YYYY), "--MM-DD" if the year is unknown
     granularity: str = ""  # day | week | month | year
