@@ -1,41 +1,292 @@
-"""The pipeline, end to end: ingest -> clean -> segment -> analyse -> group -> summarise.
+"""The pipeline, end to end: ingest -> clean -> segment -> analyse -> relevance -> summarise -> facts.
 
-`brief()` is the public entry point (also exported as `crossbrief.brief`). Each stage is a
-function over the shared data model; heavy models (the sentence encoder, spaCy) load once per
-process on first use, so repeated calls in one process are fast.
+A `Pipeline` owns its resources -- the two sentence encoders, spaCy and the sentence selector --
+loaded once, lazily, on first use, and swappable for faster backends. Like spaCy's `Language`,
+it separates the work done once per article from the work done once per brief:
+
+- `process(article)`: clean, identify (content-hash id), segment, parse and analyse one article.
+  The result is cached by article id (and publication date, which relative dates are resolved
+  against), so an article that joins a second bundle, or is briefed again as its story grows, is
+  never parsed twice. Treat what it returns as read-only.
+- `brief(articles)`: the bundle-wide work on copies of the processed articles: names unified
+  across outlets, which articles belong to the story, the cited summary and the cross-source facts.
+- `pipe(articles, workers=N)`: `process` over a stream, in worker processes when N > 1.
+
+`crossbrief.brief(inputs)` is the one-call convenience over a process-wide default Pipeline.
 """
 
 from __future__ import annotations
 
-from typing import BinaryIO, Sequence
+import copy
+import itertools
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
-from crossbrief import __version__
-from crossbrief.stages.clean import clean
+from crossbrief.errors import InputError
 from crossbrief.ingest.read import Limits, read_inputs
 from crossbrief.model import Article, Brief, Problem
+from crossbrief.stages.clean import clean
+from crossbrief.stages.identity import article_id
 from crossbrief.stages.segment import segment
+from crossbrief.version import __version__
+
+log = logging.getLogger(__name__)
 
 DEFAULT_WORDS = 200
+DEFAULT_CACHE_ARTICLES = 2_000  # processed articles kept (with their parses) for reuse
 
 
-def prepare(
-    inputs: str | Sequence[str], limits: Limits | None = None, stdin: BinaryIO | None = None
-) -> tuple[list[Article], list[Problem]]:
-    """Read, clean and segment every input; articles with no text left become problems."""
-    if isinstance(inputs, str):
-        inputs = [inputs]
-    articles, problems = read_inputs(inputs, limits=limits, stdin=stdin)
-    usable: list[Article] = []
-    for article in articles:
-        segment(clean(article))
-        if not article.sentences:
-            problems.append(Problem(article.source, "no article text left after removing page noise"))
-            continue
-        article.index = len(usable)
-        for sentence in article.sentences:
-            sentence.article = article.index
-        usable.append(article)
-    return usable, problems
+@dataclass
+class Processed:
+    """What the per-article work leaves: the analysed article and what bundles reuse of it."""
+
+    article: Article  # cleaned, segmented and analysed in its own context; read-only
+    analysis: Any = None  # the analyse stage's per-article state (parses, roles); None: not analysed
+
+
+class Pipeline:
+    """Articles in, briefs out; resources loaded once, per-article work done once.
+
+    Every resource can be given (a faster backend, a test double of the same interface) or left
+    to load on first use: `encoder` (fine sentence vectors: citations, relevance, quote matching),
+    `static_encoder` (fast vectors: the selector's features), `nlp` (spaCy), `selector`.
+    """
+
+    def __init__(
+        self,
+        *,
+        encoder: Any = None,
+        static_encoder: Any = None,
+        nlp: Any = None,
+        selector: Any = False,
+        cache_articles: int = DEFAULT_CACHE_ARTICLES,
+    ) -> None:
+        self._encoder = encoder
+        self._static_encoder = static_encoder
+        self._nlp = nlp
+        self._selector = selector  # False: not loaded yet (None is a valid choice: the heuristic scorer)
+        self._load_lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, str], Processed] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._cache_size = cache_articles
+
+    # -- resources, loaded on first use ----------------------------------------------------------
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            with self._load_lock:
+                if self._encoder is None:
+                    from crossbrief.resources.encoders import get_encoder
+
+                    self._encoder = get_encoder()
+        return self._encoder
+
+    @property
+    def static_encoder(self) -> Any:
+        if self._static_encoder is None:
+            with self._load_lock:
+                if self._static_encoder is None:
+                    from crossbrief.resources.encoders import get_static_encoder
+
+                    self._static_encoder = get_static_encoder()
+        return self._static_encoder
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            with self._load_lock:
+                if self._nlp is None:
+                    from crossbrief.resources.nlp import get_nlp
+
+                    self._nlp = get_nlp()
+        return self._nlp
+
+    @property
+    def selector(self) -> Any:
+        if self._selector is False:
+            with self._load_lock:
+                if self._selector is False:
+                    from crossbrief.summarise.select import get_selector
+
+                    self._selector = get_selector()
+        return self._selector
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(
+        self, inputs: str | Sequence[str], limits: Limits | None = None, stdin: BinaryIO | None = None
+    ) -> tuple[list[Article], list[Problem]]:
+        """Articles from paths, folders, URLs or "-", and a one-line Problem per unusable input."""
+        if isinstance(inputs, str):
+            inputs = [inputs]
+        return read_inputs(inputs, limits=limits, stdin=stdin)
+
+    # -- per article -----------------------------------------------------------------------------
+    def process(self, article: Article, *, analyse: bool = True) -> Processed:
+        """Clean, identify, segment and (with `analyse`) analyse one article, once per id.
+
+        Raises InputError when no article text is left after removing page noise.
+        """
+        work = copy.copy(article)  # the caller's Article is left as read
+        work.removed, work.sentences = [], []
+        clean(work)
+        if not work.text.strip():
+            raise InputError("no article text left after removing page noise")
+        work.id = article_id(work.text)
+        key = (work.id, work.date)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None and (hit.analysis is not None or not analyse):
+                self._cache.move_to_end(key)
+                return hit
+        segment(work)
+        if not work.sentences:
+            raise InputError("no article text left after removing page noise")
+        analysis = None
+        if analyse:
+            from crossbrief.stages.analyse import analyse_article
+
+            analysis = analyse_article(work, self.nlp)
+        done = Processed(work, analysis)
+        with self._cache_lock:
+            self._cache[key] = done
+            self._cache.move_to_end(key)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return done
+
+    def pipe(self, articles: Iterable[Article], *, workers: int = 1, analyse: bool = True) -> Iterator[Processed | Problem]:
+        """`process` over a stream, in order: a Processed per article, or a Problem naming it.
+
+        With workers > 1, articles are processed in that many forkserver processes, each with its
+        own Pipeline (models loaded once per process); their results are not cached here.
+        """
+        if workers <= 1:
+            for article in articles:
+                try:
+                    yield self.process(article, analyse=analyse)
+                except InputError as err:
+                    yield Problem(article.source, str(err))
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            yield from pool.map(_process_in_worker, articles, itertools.repeat(analyse), chunksize=8)
+
+    # -- per bundle ------------------------------------------------------------------------------
+    def brief(self, articles: Sequence[Article], words: int = DEFAULT_WORDS, *, facts: bool = True) -> Brief:
+        """A cited brief of `articles` (as read: `process` is applied, reusing cached work)."""
+        problems: list[Problem] = []
+        usable: list[Article] = []
+        analyses: list[Any] = []
+        seen: dict[str, str] = {}
+        for article in articles:
+            try:
+                done = self.process(article, analyse=facts)
+            except InputError as err:
+                problems.append(Problem(article.source, str(err)))
+                continue
+            if done.article.id in seen:
+                problems.append(Problem(
+                    article.source, f"the same article text as {seen[done.article.id]}: used once", fatal=False
+                ))
+                continue
+            seen[done.article.id] = article.source
+            # The bundle's work changes names, relevance and speakers: never on the cached copy.
+            usable.append(_bundle_copy(done.article, article))
+            analyses.append(done.analysis)
+        return self._brief_processed(usable, analyses, problems, words, facts)
+
+    def brief_inputs(
+        self,
+        inputs: str | Sequence[str],
+        words: int = DEFAULT_WORDS,
+        *,
+        facts: bool = True,
+        limits: Limits | None = None,
+        stdin: BinaryIO | None = None,
+    ) -> Brief:
+        """Read `inputs` (paths, folders, URLs or "-") and brief them; unreadable ones become problems."""
+        articles, problems = self.read(inputs, limits=limits, stdin=stdin)
+        result = self.brief(articles, words, facts=facts)
+        result.problems[:0] = problems
+        return result
+
+    def _brief_processed(
+        self, articles: list[Article], analyses: list[Any], problems: list[Problem], words: int, facts: bool
+    ) -> Brief:
+        from crossbrief.relevance import assess_relevance
+        from crossbrief.summarise.select import summarise
+
+        result = Brief(articles=articles, problems=problems, words=words, version=__version__)
+        if not articles:
+            return result
+        if len(articles) == 1:
+            problems.append(
+                Problem(articles[0].source, "only one usable article: the brief has nothing to cross-check", fatal=False)
+            )
+        if facts:
+            from crossbrief.stages.analyse import analyse_in_bundle
+
+            analyse_in_bundle(articles, analyses)
+        assess_relevance(articles, self.encoder)
+        # The selector's features come from the static encoder; citations and the test that no two
+        # summary sentences say the same thing use the fine encoder, which tells paraphrases from
+        # merely related sentences better (its vectors are cached, so the relevance check above
+        # has usually computed them already). A brief is read, not scored: pronoun-led sentences
+        # only follow the sentence that says who is meant, and no cut-off last sentence is shown.
+        result.summary = summarise(
+            articles, words=words, encoder=self.static_encoder, cite_encoder=self.encoder, readable=True,
+            selector=self.selector,
+        )
+        if facts:
+            from crossbrief.facts.cross import cross_source
+
+            # Facts are matched across the articles about the story; an article about another
+            # event would only add false conflicts (its own figures stay in its Article).
+            result.facts = cross_source([a for a in articles if a.on_topic] or articles)
+        return result
+
+
+def _bundle_copy(processed: Article, as_read: Article) -> Article:
+    """A working copy of a processed article for one bundle, with the metadata it was read with
+    (the same text may come from another file or URL, under another name)."""
+    work = copy.deepcopy(processed)
+    for name in ("source", "raw_text", "title", "url", "author", "outlet", "keywords", "meta"):
+        setattr(work, name, copy.copy(getattr(as_read, name)))
+    return work
+
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _process_in_worker(article: Article, analyse: bool) -> Processed | Problem:
+    global _worker_pipeline
+    if _worker_pipeline is None:
+        _worker_pipeline = Pipeline()
+    try:
+        done = _worker_pipeline.process(article, analyse=analyse)
+    except InputError as err:
+        return Problem(article.source, str(err))
+    # spaCy parses stay in the worker: they are large, and a bundle re-parses only if it must.
+    return Processed(done.article, None)
+
+
+_default: Pipeline | None = None
+_default_lock = threading.Lock()
+
+
+def default_pipeline() -> Pipeline:
+    """The process-wide Pipeline that `crossbrief.brief` uses."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Pipeline()
+        return _default
 
 
 def brief(
@@ -47,35 +298,4 @@ def brief(
     stdin: BinaryIO | None = None,
 ) -> Brief:
     """A cited brief of the articles in `inputs` (paths, folders, URLs or "-")."""
-    articles, problems = prepare(inputs, limits=limits, stdin=stdin)
-    result = Brief(articles=articles, problems=problems, words=words, version=__version__)
-    if not articles:
-        return result
-    if len(articles) == 1:
-        problems.append(
-            Problem(articles[0].source, "only one usable article: the brief has nothing to cross-check", fatal=False)
-        )
-    from crossbrief.relevance import assess_relevance
-    from crossbrief.summarise.select import summarise
-
-    if facts:
-        from crossbrief.stages.analyse import analyse_all
-
-        analyse_all(articles)
-    assess_relevance(articles)
-    from crossbrief.resources.encoders import get_encoder
-
-    # The selector's features come from the static encoder; citations and the test that no two
-    # summary sentences say the same thing use MiniLM, because telling paraphrases from merely
-    # related sentences is fine work (vectors are cached per process, so the relevance check above
-    # has usually computed them already).
-    # A brief is read, not scored: pronoun-led sentences only follow the sentence that says who
-    # is meant, and no cut-off last sentence is shown.
-    result.summary = summarise(articles, words=words, cite_encoder=get_encoder(), readable=True)
-    if facts:
-        from crossbrief.facts.cross import cross_source
-
-        # Facts are matched across the articles about the story; an article about another
-        # event would only add false conflicts (its own figures stay in its Article).
-        result.facts = cross_source([a for a in articles if a.on_topic] or articles)
-    return result
+    return default_pipeline().brief_inputs(inputs, words, facts=facts, limits=limits, stdin=stdin)

@@ -139,14 +139,14 @@ def mark_other_events(articles: list[Article]) -> None:
     """
     if len(articles) < 3:
         return  # with two articles there is no majority to differ from
-    dated = {a.index: d for a in articles if a.on_topic and (d := _published(a))}
+    dated = {a.id: d for a in articles if a.on_topic and (d := _published(a))}
     bundle_date, support = _bundle_date(list(dated.values()))
     if bundle_date is None:
         return
     for article in articles:
         if not article.on_topic:
             continue
-        own = dated.get(article.index)
+        own = dated.get(article.id)
         if own is not None:
             apart = (own - bundle_date).days
             if abs(apart) > MAX_DAYS_APART and support >= 2 and support * 2 > len(dated):

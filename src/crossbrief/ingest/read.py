@@ -386,6 +386,4 @@ def read_inputs(
             continue
         articles.extend(found)
         problems.extend(more)
-    for i, article in enumerate(articles):
-        article.index = i
     return articles, problems

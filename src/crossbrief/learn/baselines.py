@@ -33,7 +33,7 @@ def _fill(texts: Sequence[str], order: Sequence[int], budget: int) -> list[int]:
 
 
 def _flatten(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
-    return [(a.index, s.index, s.text) for a in articles for s in a.sentences]
+    return [(k, s.index, s.text) for k, a in enumerate(articles) for s in a.sentences]
 
 
 def lead(articles: Sequence[Article], budget: int) -> list[str]:

@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from crossbrief.model import Article, Sentence
+from crossbrief.stages.identity import article_id
 
 # A lower-case letter or digit, sentence-final punctuation (optionally a closing quote), then
 # straight into an upper-case letter or an opening quote: two sentences glued by scraping.
@@ -71,13 +72,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def segment(article: Article) -> Article:
-    """Fill `article.sentences` from `article.text`."""
+    """Fill `article.sentences` from `article.text` (and `article.id` from it, if not yet set)."""
+    if not article.id:
+        article.id = article_id(article.text)
     paragraph_starts = [m.start() for m in _PARAGRAPH.finditer(article.text)]
     sentences: list[Sentence] = []
     p = 0
     for i, (start, end) in enumerate(split_sentences(article.text)):
         while p + 1 < len(paragraph_starts) and paragraph_starts[p + 1] <= start:
             p += 1
-        sentences.append(Sentence(article.index, i, article.text[start:end], start, end, p))
+        sentences.append(Sentence(article.id, i, article.text[start:end], start, end, p))
     article.sentences = sentences
     return article

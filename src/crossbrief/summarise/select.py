@@ -36,39 +36,12 @@ from typing import Sequence
 import numpy as np
 
 from crossbrief.errors import ModelFileError
+from crossbrief.resources.encoders import MINILM_SIMILARITY, STATIC_SIMILARITY, Thresholds
 from crossbrief.model import Article, Sentence, SummarySentence
 
-# ---------------------------------------------------------------------------------------------
-# Similarity thresholds. Each encoder has its own cosine scale, so each has its own set.
+# Similarity thresholds belong to each encoder (its cosine scale): `encoder.thresholds`.
+MINILM_THRESHOLDS, STATIC_THRESHOLDS = MINILM_SIMILARITY, STATIC_SIMILARITY
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    cite: float  # two sentences report the same content, if they share words (see same_content)
-    strong: float  # ... on the cosine alone
-    figure: float  # ... when both give a comparable figure (250,000 vs 275,000 trapped)
-    redundancy: float  # two summary sentences this similar say the same thing: keep one
-
-
-# all-MiniLM-L6-v2 (citations and the redundancy test in `crossbrief brief`, and in `crossbrief
-# batch --precise-citations`): paraphrases of one fact in two news reports
-# sit at ~0.65-0.9, different sentences on the same story at ~0.3-0.6 (measured on the Aleppo
-# sample bundle); the bands overlap, so a match needs shared words too unless it is very close.
-MINILM_THRESHOLDS = Thresholds(cite=0.66, strong=0.78, figure=0.6, redundancy=0.75)
-# The static encoder distilled from it (the selector's features everywhere; citations and the
-# redundancy test in batch mode) gives
-# higher cosines to sentences on one story. Redundancy at 0.85 / 0.75 was tuned on held-out
-# Multi-News training clusters (0.75 / 0.66, MiniLM's, cost 0.4 ROUGE-1 there; see
-# docs/benchmarks.md). With cite 0.75 its citations agree with MiniLM's at precision 0.67 and
-# recall 0.61 on Multi-News (bench/citations.py); 0.72 has a better F1 there but cites wrongly more
-# often on the Aleppo sample, and a wrong citation misleads more than a missing one.
-STATIC_THRESHOLDS = Thresholds(cite=0.75, strong=0.85, figure=0.6, redundancy=0.85)
-
-
-def thresholds_for(encoder) -> Thresholds:
-    from crossbrief.resources.encoders import StaticEncoder
-
-    return STATIC_THRESHOLDS if isinstance(encoder, StaticEncoder) else MINILM_THRESHOLDS
 
 # A candidate sharing more than this share of its word trigrams with the summary repeats it.
 # (Blocking on any shared trigram, as is usual, also drops new facts that share "of the city".)
@@ -295,7 +268,7 @@ class Bundle:
     vectors: np.ndarray  # one row per entry of `sentences`
     candidates: list[int]  # indices into `sentences` that may be selected
     features: np.ndarray  # one row per candidate, columns FEATURES
-    article_of: np.ndarray  # article index of each entry of `sentences`
+    article_of: np.ndarray  # bundle position of the article of each entry of `sentences`
     thresholds: Thresholds = MINILM_THRESHOLDS  # of the encoder that gave `vectors`
 
 
@@ -323,20 +296,23 @@ def build_bundle(articles: Sequence[Article], encoder=None) -> Bundle:
         from crossbrief.resources.encoders import get_static_encoder
 
         encoder = get_static_encoder()
-    thresholds = thresholds_for(encoder)
+    thresholds = encoder.thresholds
     sentences = [s for a in articles for s in a.sentences]
-    on_topic = {a.index for a in articles if a.on_topic}
+    # Articles are known by id; inside one bundle they are numbered by position, for numpy.
+    position = {a.id: k for k, a in enumerate(articles)}
+    on_topic = {position[a.id] for a in articles if a.on_topic}
     if not on_topic:  # nothing judged on topic: better to summarise all than nothing
-        on_topic = {a.index for a in articles}
+        on_topic = set(position.values())
     texts = [s.text for s in sentences]
     vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
     vectors = np.asarray(vectors, dtype=np.float32)
-    article_of = np.array([s.article for s in sentences], dtype=np.int64)
-    n_sent = {a.index: len(a.sentences) for a in articles}
-    rank_of = {a.index: r for r, a in enumerate(a for a in articles if a.index in on_topic)}
+    article_of = np.array([position[s.article] for s in sentences], dtype=np.int64)
+    art = article_of.tolist()
+    n_sent = {position[a.id]: len(a.sentences) for a in articles}
+    rank_of = {position[a.id]: r for r, a in enumerate(a for a in articles if position[a.id] in on_topic)}
     n_on = max(len(rank_of), 1)
 
-    topical = np.array([s.article in on_topic for s in sentences], dtype=bool)
+    topical = np.array([a in on_topic for a in art], dtype=bool)
     candidates = [i for i, s in enumerate(sentences) if topical[i] and suitable(s.text)]
     if not candidates:
         return Bundle(sentences, vectors, [], np.zeros((0, len(FEATURES))), article_of, thresholds)
@@ -358,20 +334,20 @@ def build_bundle(articles: Sequence[Article], encoder=None) -> Bundle:
 
     # Lexical centrality: in how many articles each content word appears (SumBasic-like).
     word_docs: dict[str, set[int]] = {}
-    for s in sentences:
-        if s.article in on_topic:
+    for s, a in zip(sentences, art):
+        if a in on_topic:
             for w in content_words(s.text):
-                word_docs.setdefault(w, set()).add(s.article)
+                word_docs.setdefault(w, set()).add(a)
     word_counts: dict[str, int] = {}
-    for s in sentences:
-        if s.article in on_topic:
+    for s, a in zip(sentences, art):
+        if a in on_topic:
             for w in content_words(s.text):
                 word_counts[w] = word_counts.get(w, 0) + 1
-    total_words = sum(words_of(s.text) for s in sentences if s.article in on_topic)
-    firsts = [i for i, s in enumerate(sentences) if s.index == 0 and s.article in on_topic]
+    total_words = sum(words_of(s.text) for s, a in zip(sentences, art) if a in on_topic)
+    firsts = [i for i, s in enumerate(sentences) if s.index == 0 and art[i] in on_topic]
     lead_centroid = vectors[firsts].mean(0)
     lead_centroid /= np.linalg.norm(lead_centroid) + 1e-9
-    first_of = {sentences[i].article: i for i in firsts}
+    first_of = {art[i]: i for i in firsts}
     mean_words = np.mean([words_of(sentences[i].text) for i in candidates])
 
     # Best cosine of each candidate within each other on-topic article (candidates x articles).
@@ -381,7 +357,7 @@ def build_bundle(articles: Sequence[Article], encoder=None) -> Bundle:
     lexical = []
     for k, i in enumerate(candidates):
         s = sentences[i]
-        a = s.article
+        a = art[i]
         others_k = best_in[k, article_cols != a]
         best = others_k.tolist()
         best_arr = others_k if len(others_k) else np.zeros(1)
@@ -720,8 +696,8 @@ def story_order(articles: Sequence[Article], bundle: Bundle, chosen: list[int]) 
     """Order chosen sentences so they read as a story: earlier in its article first (in tenths of
     the article, so leads come before background), then by article date and bundle order; a
     sentence opening with a pronoun directly after its own predecessor, when that is chosen."""
-    dates = {a.index: (a.date or "9999") for a in articles}
-    lengths = {a.index: max(len(a.sentences), 1) for a in articles}
+    dates = {a.id: (a.date or "9999") for a in articles}
+    lengths = {a.id: max(len(a.sentences), 1) for a in articles}
 
     predecessor = _predecessors(bundle)
     taken = set(chosen)
@@ -731,7 +707,7 @@ def story_order(articles: Sequence[Article], bundle: Bundle, chosen: list[int]) 
         before = predecessor.get(i)
         if before in taken and needs_antecedent(s.text):
             return key(before)[:-1] + (s.index,)  # "He said ..." right after the sentence naming him
-        return (round(s.index / lengths.get(s.article, 1), 1), dates.get(s.article, "9999"), s.article, s.index)
+        return (round(s.index / lengths.get(s.article, 1), 1), dates.get(s.article, "9999"), int(bundle.article_of[i]), s.index)
 
     return sorted(chosen, key=key)
 
@@ -766,11 +742,12 @@ def same_content(cosine: float, a: str, b: str, thresholds: Thresholds = MINILM_
 def cite(
     bundle: Bundle,
     i: int,
-    article_indices: Sequence[int],
+    article_positions: Sequence[int],
     vectors: np.ndarray | None = None,
     thresholds: Thresholds | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Other articles that report sentence `i` (`also`), and those that give other figures.
+    """Other articles (bundle positions) that report sentence `i` (`also`), and those that give
+    other figures (`differ`).
 
     `vectors` (one row per bundle sentence, with their encoder's `thresholds`) default to the
     bundle's own; `crossbrief brief` passes MiniLM's, which tell paraphrases apart better.
@@ -784,8 +761,9 @@ def cite(
     if len(vectors) == 0:
         return also, differ
     sims = vectors @ vectors[i]
-    for b in article_indices:
-        if b == s.article:
+    own = int(bundle.article_of[i])
+    for b in article_positions:
+        if b == own:
             continue
         mask = np.flatnonzero(bundle.article_of == b)
         if len(mask) == 0:
@@ -933,6 +911,7 @@ def summarise(
     encoder=None,
     cite_encoder=None,
     readable: bool = False,
+    selector: "Selector | None | bool" = False,
 ) -> list[SummarySentence]:
     """The cited extractive summary of a bundle of cleaned, segmented articles.
 
@@ -950,7 +929,8 @@ def summarise(
         from crossbrief.resources.encoders import get_static_encoder
 
         encoder = get_static_encoder()
-    selector = get_selector()
+    if selector is False:  # not given: the model in use (see get_selector); None: the heuristic scorer
+        selector = get_selector()
     if selector and not selector.fits(encoder):
         raise ValueError(
             f"the sentence selector {selector.version} was trained on other vectors than this encoder's "
@@ -973,7 +953,7 @@ def summarise(
         bundle = replace(
             bundle,
             vectors=np.asarray(cite_encoder.encode([s.text for s in bundle.sentences]), dtype=np.float32),
-            thresholds=thresholds_for(cite_encoder),
+            thresholds=cite_encoder.thresholds,
         )
     chosen: list[int] = []
     if len(bundle.candidates) > LARGE_BUNDLE:
@@ -983,12 +963,12 @@ def summarise(
             scores = narrow(bundle, scores, budget)
     chosen = chosen or decode(bundle, scores, budget, require_antecedent=readable)
     score_of = {bundle.candidates[k]: float(scores[k]) for k in range(len(bundle.candidates))}
-    indices = [a.index for a in articles]
+    ids = [a.id for a in articles]
     out: list[SummarySentence] = []
     for i in story_order(articles, bundle, chosen):
         s = bundle.sentences[i]
-        also, differ = cite(bundle, i, indices)
-        out.append(SummarySentence(s.text, s.article, s.index, also, differ, round(score_of[i], 4)))
+        also, differ = cite(bundle, i, range(len(ids)))
+        out.append(SummarySentence(s.text, s.article, s.index, [ids[b] for b in also], [ids[b] for b in differ], round(score_of[i], 4)))
     return out
 
 
@@ -996,9 +976,18 @@ def articles_from_documents(documents: Sequence[str], on_topic: Sequence[bool] |
     """Articles from raw document strings, segmented with the product's sentence splitter."""
     from crossbrief.stages.segment import segment
 
+    from crossbrief.stages.identity import article_id
+
     articles = []
+    seen: dict[str, int] = {}
     for i, doc in enumerate(documents):
-        a = Article(source=f"document {i}", raw_text=doc, index=i, text=doc)
+        # A cluster may hold the same document twice (48 of Multi-News's 5,622 validation
+        # clusters do); batch and eval keep both, as the data set does, so the copy gets the id
+        # with a counter ("<id>-2").
+        base = article_id(doc)
+        seen[base] = seen.get(base, 0) + 1
+        uid = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        a = Article(source=f"document {i}", raw_text=doc, text=doc, id=uid)
         if on_topic is not None:
             a.on_topic = bool(on_topic[i])
         articles.append(segment(a))
