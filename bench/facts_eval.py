@@ -25,9 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from crossbrief.stages.analyse import analyse_all, fold  # noqa: E402
-from crossbrief.facts.cross import cross_source  # noqa: E402
+from crossbrief.facts import cross_source  # noqa: E402
 from crossbrief.model import Article  # noqa: E402
+from crossbrief.resources.encoders import get_encoder  # noqa: E402
+from crossbrief.stages.analyse import analyse_all, fold  # noqa: E402
 from crossbrief.stages.segment import segment  # noqa: E402
 
 GROUPED = {"count", "percent", "money"}
@@ -60,12 +61,14 @@ def evaluate(path: Path, only: set[str] | None = None) -> dict[str, dict[str, fl
     for bundle in data["bundles"]:
         articles = []
         for i, a in enumerate(bundle["articles"]):
-            art = Article(source=a["outlet"], raw_text=a["text"], text=a["text"], date=a.get("date", ""), outlet=a["outlet"], index=i)
+            art = Article(source=a["outlet"], raw_text=a["text"], text=a["text"], date=a.get("date", ""),
+                          outlet=a["outlet"], id=f"a{i}")
             articles.append(segment(art))
         analyse_all(articles)
-        facts = cross_source(articles)
-        fig_group = {(cl["article"], cl["start"]): gi for gi, g in enumerate(facts["figures"]) for cl in g["claims"]}
-        quote_group = {(v["article"], v["start"]): gi for gi, g in enumerate(facts["quotes"]) for v in g["versions"]}
+        facts = cross_source(articles, get_encoder())
+        position = {art.id: k for k, art in enumerate(articles)}
+        fig_group = {(position[c.article], c.start): gi for gi, g in enumerate(facts.figures) for c in g.claims}
+        quote_group = {(position[v.article], v.start): gi for gi, g in enumerate(facts.quotes) for v in g.versions}
         gold_fig_labels: dict[object, str] = {}
         pred_fig_labels: dict[object, str] = {}
         gold_q_labels: dict[object, str] = {}
@@ -121,7 +124,7 @@ def evaluate(path: Path, only: set[str] | None = None) -> dict[str, dict[str, fl
             labels = [pred_fig_labels.get(m, "") for m in members]
             best = max(set(labels), key=labels.count)
             if best and labels.count(best) == len(labels):
-                c["status_ok"] += facts["figures"][int(best[1:])]["status"] == status
+                c["status_ok"] += facts.figures[int(best[1:])].status == status
     return {
         "figure extraction": {"precision": _ratio(c["fig_tp_pred"], c["fig_pred"]), "recall": _ratio(c["fig_tp_gold"], c["fig_gold"]),
                               "n_gold": c["fig_gold"], "n_pred": c["fig_pred"], "kind accuracy": _ratio(c["kind_ok"], c["fig_tp_gold"])},
@@ -136,17 +139,21 @@ def evaluate(path: Path, only: set[str] | None = None) -> dict[str, dict[str, fl
 
 
 def speed(folder: str, runs: int = 5) -> float:
-    from crossbrief.pipeline import prepare
+    from crossbrief.ingest.read import read_inputs
+    from crossbrief.stages.clean import clean
 
-    articles, _ = prepare(folder)
+    def prepare(folder: str) -> list[Article]:
+        return [segment(clean(a)) for a in read_inputs([folder])[0]]
+
+    articles = prepare(folder)
     analyse_all(articles)
-    cross_source(articles)  # warm: models loaded, encoder cache filled
+    cross_source(articles, get_encoder())  # warm: models loaded, encoder cache filled
     best = float("inf")
     for _ in range(runs):
-        fresh, _ = prepare(folder)
+        fresh = prepare(folder)
         t = time.perf_counter()
         analyse_all(fresh)
-        cross_source(fresh)
+        cross_source(fresh, get_encoder())
         best = min(best, time.perf_counter() - t)
     return best
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crossbrief.pipeline import brief
-from crossbrief.render.formats import to_html
+from crossbrief.render import to_html
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium installed")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from crossbrief.model.article import Article, Problem
-from crossbrief.model.serialise import to_plain
+from crossbrief.model.facts import Facts
 
 
 @dataclass
@@ -42,19 +41,9 @@ class Brief:
     summary: list[SummarySentence] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     words: int = 200  # the word budget asked for
-    facts: dict[str, Any] = field(default_factory=dict)  # cross-source facts (see facts.py)
+    facts: Facts | None = None  # cross-source facts (model/facts.py); None when not computed
     version: str = ""
 
     @property
     def summary_words(self) -> int:
         return sum(len(s.text.split()) for s in self.summary)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "words": self.words,
-            "summary": [to_plain(s) for s in self.summary],
-            "articles": [a.to_dict() for a in self.articles],
-            "problems": [to_plain(p) for p in self.problems],
-            "facts": to_plain(self.facts),
-        }

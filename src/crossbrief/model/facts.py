@@ -1,4 +1,9 @@
-"""Facts matched across the outlets of a bundle (filled by the facts layer; see docs/facts.md)."""
+"""Facts matched across the outlets of a bundle (made by `crossbrief.facts`; see docs/facts.md).
+
+Every `article` here is an article id (`Article.id`), never a position in a bundle: the same
+facts stay valid whatever order or bundle the articles are shown in. Lists of article ids are in
+the order of the articles given to `crossbrief.facts.cross_source`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import dataclass, field
 class FigureClaim:
     """One outlet's statement of a grouped quantity."""
 
-    article: int
+    article: str  # Article.id
     text: str  # as written ("no more than 8,000")
     value: float
     kind: str
@@ -33,7 +38,7 @@ class FigureGroup:
     since: str = ""
     source: str = ""  # for tolls split by reporter: whose toll this is
     status: str = "agree"  # agree | differ (see docs/facts.md)
-    articles: list[int] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # ids of the articles giving it
     claims: list[FigureClaim] = field(default_factory=list)
 
 
@@ -41,7 +46,7 @@ class FigureGroup:
 class QuoteVersion:
     """One outlet's wording of a statement."""
 
-    article: int
+    article: str  # Article.id
     text: str
     start: int
     end: int
@@ -54,7 +59,7 @@ class QuoteGroup:
     """The same statement carried by one or more outlets, each wording kept."""
 
     speaker: str
-    articles: list[int] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # ids of the articles quoting it
     versions: list[QuoteVersion] = field(default_factory=list)
 
 
@@ -65,7 +70,7 @@ class EntityCount:
     name: str
     label: str
     total: int
-    by_article: dict[str, int] = field(default_factory=dict)  # article index (as str) -> mentions
+    by_article: dict[str, int] = field(default_factory=dict)  # Article.id -> mentions
 
 
 @dataclass
@@ -76,14 +81,25 @@ class TimelineEntry:
     granularity: str
     text: str  # the sentence it is mentioned in (first outlet)
     when: str  # the date as written
-    articles: list[int] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # ids of the articles dating it
 
 
 @dataclass
 class SingleSourceFact:
     """A notable figure or quote that only one outlet reports."""
 
-    article: int
+    article: str  # Article.id
     kind: str  # figure | quote
     text: str
     detail: str = ""
+
+
+@dataclass
+class Facts:
+    """Everything matched across a bundle's outlets (`Brief.facts`)."""
+
+    figures: list[FigureGroup] = field(default_factory=list)
+    quotes: list[QuoteGroup] = field(default_factory=list)
+    entities: list[EntityCount] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    single_source: list[SingleSourceFact] = field(default_factory=list)

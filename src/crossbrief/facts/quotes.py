@@ -1,0 +1,151 @@
+"""Who said what across a bundle: the same statement quoted by several outlets, each wording kept.
+
+Quotes are grouped when the embeddings are very close or most content words are shared, or --
+for the same named speaker -- when a short quote is contained in another, or the embeddings are
+fairly close, or half the content words are shared with some semantic similarity (docs/facts.md,
+"Who said what"). Quotes of one outlet are never grouped with each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crossbrief.facts.common import UnionFind, bundle_order, most_common
+from crossbrief.model import Article, Quote
+from crossbrief.model.facts import QuoteGroup, QuoteVersion
+
+if TYPE_CHECKING:
+    from crossbrief.resources.encoders import Encoder
+
+QUOTE_MIN_WORDS = 2
+QUOTE_COSINE = 0.80  # sentence-embedding similarity that makes two quotes one statement
+QUOTE_OVERLAP = 0.70  # share of the shorter quote's content words found in the longer
+QUOTE_CANDIDATE_COSINE = 0.45  # below this, two quotes are compared only if one is short
+QUOTE_OVERLAP_MIN_WORDS = 4  # ... counted only when the shorter has this many content words
+QUOTE_SPEAKER_COSINE = 0.65  # the same named speaker: embedding similarity enough on its own
+QUOTE_SPEAKER_OVERLAP = 0.5  # ... or this share of content words plus QUOTE_CANDIDATE_COSINE
+
+
+_STOP = set("""a an the and or but of to in on at for with by from as is are was were be been being it its this that
+these those there their they them we our us you your he she his her him i me my not no do does did have has had will
+would can could should shall may might must so if than then just very also all any every some what which who whom
+whose when where why how into onto about over under up down out off again only own same too now s t""".split())
+_CONTRACTIONS = [("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'m", " am"), ("'d", " would")]
+
+
+def _stem(word: str) -> str:
+    """A crude suffix-stripping stem: "racing"/"race", "conceding"/"concede", "looked"/"look"."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> set[str]:
+    """Content-word stems of a quote (function words and contractions removed)."""
+    text = text.lower().replace("’", "'").replace("won't", "will not").replace("can't", "can not")
+    for short, full in _CONTRACTIONS:
+        text = text.replace(short, full)
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP and len(w) > 1}
+
+
+def _names_match(a: str, b: str) -> bool:
+    """"Brisk" and "Elena Brisk" name one person: equal, or the shorter ends the longer."""
+    x, y = sorted((re.findall(r"\w+", a.lower()), re.findall(r"\w+", b.lower())), key=len)
+    return bool(x) and y[-len(x):] == x
+
+
+def _speakers_compatible(a: Quote, b: Quote) -> bool:
+    if not a.speaker or not b.speaker or not a.resolved_by or not b.resolved_by:
+        return True
+    return _names_match(a.speaker, b.speaker)
+
+
+def _same_speaker(a: Quote, b: Quote) -> bool:
+    """Both name the same speaker, at least one of them resolved (the other may be the name as
+    written next to the quote when the tagger missed it)."""
+    return bool(a.speaker and b.speaker and (a.resolved_by or b.resolved_by)) and _names_match(a.speaker, b.speaker)
+
+
+def _all_words(text: str) -> set[str]:
+    text = text.lower().replace("’", "'").replace("won't", "will not").replace("can't", "can not")
+    for short, full in _CONTRACTIONS:
+        text = text.replace(short, full)
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", text)}
+
+
+def same_statement(cosine: float, shared: float, small: int, same_speaker: bool, contained: bool = False) -> bool:
+    """Whether two quotes (speakers not contradicting) are one statement (docs/facts.md).
+
+    `shared`: share of the shorter quote's content words found in the longer; `small`: how many
+    content words the shorter has; `contained`: every word of the shorter quote (two or more) is
+    in the longer. The same named speaker lowers the bar: a reporter who paraphrases keeps the
+    speaker and some key words ("racing against time" / "racing against the clock"), and a short
+    fragment ("not over", "not let them down") matches a full quote that contains it.
+    """
+    if cosine >= QUOTE_COSINE:
+        return True
+    if shared >= QUOTE_OVERLAP and small >= QUOTE_OVERLAP_MIN_WORDS:
+        return True
+    if not same_speaker:
+        return False
+    if contained or (shared >= 0.99 and small >= 2):
+        return True
+    return cosine >= QUOTE_SPEAKER_COSINE or (
+        cosine >= QUOTE_CANDIDATE_COSINE and shared >= QUOTE_SPEAKER_OVERLAP and small >= 2
+    )
+
+
+def group_quotes(articles: Sequence[Article], encoder: Encoder) -> list[QuoteGroup]:
+    """Quotes of two words or more grouped into statements across outlets, the most widely quoted
+    first; `encoder` embeds the quotes."""
+    quotes = [q for a in articles for q in a.quotes if len(q.text.split()) >= QUOTE_MIN_WORDS]
+    if not quotes:
+        return []
+    order = bundle_order(articles)
+    vectors = encoder.encode([q.text for q in quotes])
+    words = [_words(q.text) for q in quotes]
+    every = [_all_words(q.text) for q in quotes]
+    statements = UnionFind(len(quotes))
+
+    sims = vectors @ vectors.T
+    # Only pairs with some semantic similarity are compared word by word: quadratic work stays in
+    # numpy. A short quote is a candidate whatever its embedding, when a word of it is shared.
+    rows, cols = np.nonzero(np.triu(sims >= QUOTE_CANDIDATE_COSINE, k=1))
+    candidates = set(zip(rows.tolist(), cols.tolist()))
+    short = [i for i, w in enumerate(every) if len(w) <= 5]
+    if short:
+        index: dict[str, list[int]] = defaultdict(list)
+        for i, w in enumerate(every):
+            for stem in w:
+                index[stem].append(i)
+        for i in short:
+            for stem in every[i]:
+                for j in index[stem][:200]:
+                    if j != i:
+                        candidates.add((min(i, j), max(i, j)))
+    for i, j in sorted(candidates):
+        if quotes[i].article == quotes[j].article or not _speakers_compatible(quotes[i], quotes[j]):
+            continue
+        small = min(len(words[i]), len(words[j]))
+        shared = len(words[i] & words[j]) / (small or 1)
+        a, b = sorted((every[i], every[j]), key=len)
+        contained = len(a) >= 2 and a <= b
+        if same_statement(float(sims[i, j]), shared, small, _same_speaker(quotes[i], quotes[j]), contained):
+            statements.union(i, j)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(quotes)):
+        members[statements.find(i)].append(i)
+    groups = []
+    for idx in members.values():
+        qs = sorted((quotes[i] for i in idx), key=lambda q: (order[q.article], q.start))
+        speaker = most_common(q.speaker for q in qs if q.resolved_by) or most_common(q.speaker for q in qs)
+        versions = [QuoteVersion(q.article, q.text, q.start, q.end, q.speaker_text, q.partial) for q in qs]
+        groups.append(QuoteGroup(speaker, sorted({q.article for q in qs}, key=order.__getitem__), versions))
+    groups.sort(key=lambda g: (-len(g.articles), -max(len(v.text) for v in g.versions)))
+    return groups
