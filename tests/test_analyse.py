@@ -1,19 +1,38 @@
-"""One-article analysis: numbers, figures, quotes, names and dates (real spaCy, own texts)."""
+"""Article analysis: numbers, figures, quotes, names and dates; the per-article / bundle split
+(real spaCy, own texts)."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import threading
 import time
 
 import pytest
 
-from crossbrief.stages.analyse import analyse, analyse_all, analyse_command, find_dates, find_numbers, number_value, quote_spans
 from crossbrief.model import Article
+from crossbrief.render.article import article_facts, article_markdown
+from crossbrief.resources.nlp import Parser
+from crossbrief.stages.analyse import (
+    ArticleAnalysis,
+    analyse,
+    analyse_all,
+    analyse_article,
+    analyse_in_bundle,
+    bundle_evidence,
+    find_dates,
+    find_numbers,
+    number_value,
+    quote_spans,
+)
+from crossbrief.stages.identity import article_id
 from crossbrief.stages.segment import segment
 
 
-def make(text: str, date: str = "", index: int = 0) -> Article:
-    article = Article(source=f"test-{index}", raw_text=text, text=text, date=date, index=index)
+def make(text: str, date: str = "", n: int = 0) -> Article:
+    article = Article(source=f"test-{n}", raw_text=text, text=text, date=date, outlet=f"outlet{n}")
+    article.id = article_id(text)
     return segment(article)
 
 
@@ -145,8 +164,25 @@ def test_unbalanced_quotes_do_not_swallow_the_article() -> None:
 
 
 def test_stray_marks_never_crash() -> None:
-    for text in ['"', "“”", "'''", "“ ” “", "'Tis 5 o'clock’s", "”closing first“ 12 people", "\u201c" * 50]:
-        analyse(make(text))
+    texts = ['"', "“”", "'''", "“ ” “", "'Tis 5 o'clock’s", "”closing first“ 12 people", "\u201c" * 50,
+             "“Open and ‘nested” close’ 7 boats\n“still open 3 days", "'a' 'b' ‘c’ “d” 40 per cent"]
+    for text in texts:
+        article = analyse(make(text))
+        assert article.text == text  # analysis never changes the text
+        spans = quote_spans(text)
+        for (_, b, _), (a2, _, _) in zip(spans, spans[1:]):
+            assert b <= a2  # quote spans never cross or nest
+        for a, b, _ in spans:
+            assert 0 <= a < b <= len(text) and "\n" not in text[a:b]
+        ends = 0
+        for q in article.quotes:
+            assert 0 <= q.start < q.end <= len(text) and text[q.start:q.end] == q.text
+            assert q.start >= ends  # quotes come in order, none inside another
+            ends = q.end
+        for item in [*article.figures, *article.dates, *article.mentions]:
+            assert 0 <= item.start < item.end <= len(text) and text[item.start:item.end] == item.text
+        assert all(f.sentence < len(article.sentences) for f in article.figures)
+    assert [f.value for f in analyse(make("”closing first“ 12 people")).figures] == [12]
 
 
 def test_long_text_stays_linear() -> None:
@@ -170,17 +206,18 @@ def test_long_text_stays_linear() -> None:
 def test_batch_equals_single() -> None:
     a, b = make(FLOOD, "2024-03-14", 0), make("“No comment,” a spokesman said. 40 people left.", "", 1)
     analyse_all([a, b])
-    assert len(a.figures) > 3 and b.quotes and b.quotes[0].article == 1
+    single = analyse(make(FLOOD, "2024-03-14", 0))
+    assert len(a.figures) > 3 and b.quotes and b.quotes[0].article == b.id
+    assert {m.article for m in a.mentions} == {f.article for f in a.figures} == {a.id}
+    assert [dataclasses.asdict(f) for f in a.figures] == [dataclasses.asdict(f) for f in single.figures]
 
 
-def test_analyse_command(tmp_path, capsys) -> None:
-    path = tmp_path / "story.txt"
-    path.write_text(FLOOD, encoding="utf-8")
-    assert analyse_command(str(path), "json") == 0
-    data = json.loads(capsys.readouterr().out)
+def test_article_facts_and_markdown() -> None:
+    article = analyse(make(FLOOD, date="2024-03-14"))
+    data = json.loads(json.dumps(article_facts(article)))
     assert data["figures"] and data["quotes"] and data["entities"]
-    assert analyse_command(str(path), "md") == 0
-    out = capsys.readouterr().out
+    assert {"name": "Jane Holloway", "label": "PERSON", "mentions": 2} in data["entities"]
+    out = article_markdown(article)
     assert "## Figures" in out and "Jane Holloway" in out
 
 
@@ -194,10 +231,6 @@ def test_roles_keep_their_compounds() -> None:
     speakers = {q.text: q.speaker for q in article.quotes}
     assert speakers["It moved faster than anything I have seen"] == "Tom Baxter"
     assert speakers["We are deeply sorry"] == "Anna Kerr"
-
-
-def test_missing_file_is_an_error_not_a_traceback(tmp_path, capsys) -> None:
-    assert analyse_command(str(tmp_path / "nope.txt"), "md") != 0
 
 
 def test_counted_thing_from_event_nouns_compounds_and_subjects() -> None:
@@ -246,8 +279,8 @@ def test_event_does_not_leak_across_and() -> None:
 
 
 def test_surname_tagged_as_organisation_joins_the_person_but_places_do_not():
-    from crossbrief.stages.analyse import canonical_names, fold
     from crossbrief.model import Mention
+    from crossbrief.stages.analyse import canonical_names, fold
 
     mentions = [
         Mention("Anna van Dijk", "PERSON", 0, 13), Mention("Van Dijk", "ORG", 20, 28),
@@ -258,3 +291,120 @@ def test_surname_tagged_as_organisation_joins_the_person_but_places_do_not():
     assert names[fold("Van Dijk")] == ("Anna van Dijk", "PERSON")
     assert names[fold("Washington")] == ("Washington", "GPE")
     assert names[fold("Alliance")][1] == "ORG"  # one word is too weak a link to a person
+
+
+# -- the per-article / bundle split ----------------------------------------------------------------
+# Four outlets on one story: two undated (their "March 3" takes its year from the bundle's usual
+# date), "Dunmore" tagged ORG in one and PERSON in the others (the bundle makes it a person
+# everywhere), and a role ("the chief executive") that two articles tie to one person.
+PIT = [
+    ("Kestrel Mining said on Monday it would close the Dunmore pit by March 3, cutting 420 jobs. "
+     "\"We did everything we could to keep it open,\" Ms Halvorsen told staff at the site.\n"
+     "The company's chief executive, Ingrid Halvorsen, said about 60 workers would be offered posts elsewhere.",
+     "2025-02-12"),
+    ("Halvorsen Group and Kestrel Mining confirmed that the Dunmore pit will shut on March 3. "
+     "Ingrid Halvorsen announced 420 job losses. \"This is a sad day,\" the chief executive said.\n"
+     "The union said more than 400 families would be affected.", ""),
+    ("Miners at Dunmore staged a walkout on March 3. Union leader Tomas Brandt said 430 jobs would go, not 420. "
+     "\"They have lied to us from the start,\" Mr Brandt said.", ""),
+    ("The chief executive, Ingrid Halvorsen, met union officials in Dunmore on Friday. "
+     "\"We are open to talks,\" she said.", "2025-02-14"),
+]
+
+
+def pit_articles() -> list[Article]:
+    return [make(text, date, n) for n, (text, date) in enumerate(PIT)]
+
+
+def facts_of(articles: list[Article]) -> list[dict]:
+    return [{k: [dataclasses.asdict(x) for x in getattr(a, k)] for k in ("mentions", "quotes", "figures", "dates")}
+            for a in articles]
+
+
+@pytest.fixture(scope="module")
+def pit() -> tuple[list[Article], list[ArticleAnalysis], Parser]:
+    parser = Parser()
+    articles = pit_articles()
+    analyses = [analyse_article(a, parser) for a in articles]
+    return articles, analyses, parser
+
+
+def test_analyse_article_is_the_article_alone(pit) -> None:
+    articles, analyses, _ = pit
+    for article, analysis in zip(articles, analyses):
+        alone = analyse(make(article.text, article.date))
+        assert facts_of([article]) == facts_of([alone])
+        assert analysis.article_id == article.id and len(analysis.sentences) == len(article.sentences)
+
+
+def test_bundle_from_kept_analyses_equals_analysing_the_bundle(pit, monkeypatch) -> None:
+    articles, analyses, parser = pit
+    expected = pit_articles()
+    analyse_all(expected)
+    # The evidence this bundle brings changes some articles, not all: the case being tested.
+    evidence = bundle_evidence(articles, analyses)
+    assert evidence.fallback_date == "2025-02-12"
+    assert any(an.borrows_date for an in analyses) and not all(an.borrows_date for an in analyses)
+    assert any(an.relabel_candidates & evidence.persons != an.relabelled for an in analyses)
+    assert not all(an.differs_in(evidence.fallback_date, evidence.persons) for an in analyses)
+
+    before = parser.parsed_sentences
+    work = copy.deepcopy(articles)  # as the Pipeline does: the cached articles stay as they are
+    analyse_in_bundle(work, analyses)
+    assert parser.parsed_sentences == before  # nothing parsed again
+    assert facts_of(work) == facts_of(expected)
+    assert facts_of(work) != facts_of(articles)  # the bundle did change something
+    assert {d.value for d in work[1].dates} == {"2025-03-03"}
+    assert any(m.canonical == "Dunmore" and m.label == "PERSON" for m in work[2].mentions)
+    assert work[1].quotes[0].speaker == "Ingrid Halvorsen" and work[1].quotes[0].resolved_by == "bundle"
+
+    # Re-running the rules for every article (no skipping) gives the same facts.
+    monkeypatch.setattr(ArticleAnalysis, "differs_in", lambda self, fallback, persons: True)
+    every = copy.deepcopy(articles)
+    analyse_in_bundle(every, analyses)
+    assert facts_of(every) == facts_of(work)
+
+
+def test_one_article_in_two_bundles(pit) -> None:
+    articles, analyses, parser = pit
+    before = parser.parsed_sentences
+    first = copy.deepcopy(articles)
+    analyse_in_bundle(first, analyses)
+    # The same kept analyses serve another bundle (articles 0 and 2), unchanged by the first.
+    second = copy.deepcopy([articles[0], articles[2]])
+    analyse_in_bundle(second, [analyses[0], analyses[2]])
+    assert parser.parsed_sentences == before
+    expected = [make(PIT[0][0], PIT[0][1], 0), make(PIT[2][0], PIT[2][1], 2)]
+    analyse_all(expected)
+    assert facts_of(second) == facts_of(expected)
+    # An article never analysed (None) is analysed there: the only parsing analyse_in_bundle does.
+    fresh = [make(PIT[0][0], PIT[0][1], 0), copy.deepcopy(articles[2])]
+    analyse_in_bundle(fresh, [None, analyses[2]], parser)
+    assert parser.parsed_sentences == before + len(fresh[0].sentences)
+    assert facts_of(fresh) == facts_of(expected)
+    with pytest.raises(ValueError):
+        analyse_in_bundle(copy.deepcopy(articles[:2]), analyses[1::-1])  # analyses of other articles
+
+
+def test_parser_counts_and_gives_each_thread_its_own_pipeline() -> None:
+    parser = Parser()
+    texts = ["One sentence here.", "Another one, with 40 boats.", "One sentence here."]
+    docs = parser.pipe(texts)
+    assert [d.text for d in docs] == texts and parser.parsed_sentences == 3
+    mine = parser.nlp
+    assert parser.nlp is mine  # loaded once per thread
+    seen: dict[str, object] = {}
+
+    def work() -> None:
+        seen["nlp"] = parser.nlp
+        seen["doc"] = parser("A third sentence from another thread.")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen["nlp"] is not mine and len(seen["doc"]) > 3
+    assert parser.parsed_sentences == 4
+    # analyse_article parses each distinct sentence of the article once, with the given parser.
+    article = make("Ten people left. Ten people left. Then 40 boats came.")
+    analyse_article(article, parser)
+    assert parser.parsed_sentences == 4 + len({s.text for s in article.sentences})
