@@ -14,7 +14,7 @@ DISTILL_PY := $(DISTILL_VENV)/bin/python
 DISTILL_STAMP := $(DISTILL_VENV)/.installed
 STATIC_MODEL := $(VENV)/share/crossbrief/static-minilm-l6
 
-.PHONY: demo test bench clean static-encoder
+.PHONY: demo test pytest lint typecheck layers check bench clean static-encoder
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,25 @@ demo: $(STAMP) $(STATIC_MODEL)
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood -o brief.html
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood
 
-test: $(STAMP) $(STATIC_MODEL)
+# The whole suite: the tests first (the slow part, and the one that says most), then the static
+# checks. `make check` is the static checks alone (seconds).
+test: pytest check
+
+pytest: $(STAMP) $(STATIC_MODEL)
 	$(PY) -m pytest -q
+
+check: lint typecheck layers
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench tools
+
+# Configured in pyproject.toml ([tool.mypy]).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy src/crossbrief
+
+# Import layers, no cycles, no private names across modules (see tools/check_layers.py).
+layers: $(STAMP)
+	$(PY) tools/check_layers.py
 
 bench: $(STAMP) $(STATIC_MODEL)
 	$(PY) bench/speed.py

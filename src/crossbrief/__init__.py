@@ -1,6 +1,6 @@
 """crossbrief: many news articles about one story -> one cited, cross-checked brief."""
 
-__version__ = "0.1.0"
+from crossbrief.version import __version__
 
 from crossbrief.model import Article, Brief, Mention, Problem, Sentence, Story, SummarySentence  # noqa: E402
 

@@ -3,26 +3,66 @@
 Exit codes (also in the README):
   0  done; every input was used
   1  done, but some inputs were skipped (each named on standard error)
-  2  nothing usable, or bad usage
+  2  nothing usable, or bad usage: a CrossbriefError (InputError, UsageError, ModelFileError), or
+     a file that cannot be read or written; one line on standard error naming it and the problem
   3  an internal error (a bug: please report it; CROSSBRIEF_DEBUG=1 shows the traceback)
+
+Logging: library code logs to `logging.getLogger(__name__)`; the CLI prints the `crossbrief`
+loggers' warnings and errors on standard error as "crossbrief: message" (everything down to
+debug messages with CROSSBRIEF_DEBUG=1).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import importlib.util
+import logging
 import os
 import sys
+import traceback
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
-from crossbrief import __version__
-from crossbrief.errors import CrossbriefError, ModelFileError
+from crossbrief import settings
+from crossbrief.errors import CrossbriefError, InputError, UsageError
+from crossbrief.version import __version__
 
 EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 FORMATS = ("md", "json", "html")
+# What `crossbrief eval` and `train` import beyond the runtime dependencies: the [train] extra.
+TRAIN_MODULES = ("lightgbm", "sklearn", "rouge_score", "sumy")
+# Raised while reading a compressed (gzip) data file that is truncated or corrupt.
+_UNREADABLE_DATA = (EOFError, zlib.error, gzip.BadGzipFile)
+
+Command = Callable[[argparse.Namespace], int]
 
 
 def _say(message: str) -> None:
     print(f"crossbrief: {message}", file=sys.stderr)
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as "crossbrief: message" on the standard error of the moment (looked up per record)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(f"crossbrief: {self.format(record)}", file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging must never sink the command
+            self.handleError(record)
+
+
+def configure_logging(debug: bool = False) -> None:
+    """Show the `crossbrief` loggers' warnings and above (everything with `debug`) on standard error."""
+    logger = logging.getLogger("crossbrief")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -35,17 +75,31 @@ def _write(text: str, output: str | None) -> None:
 
 def _format_for(args: argparse.Namespace) -> str:
     if args.format:
-        return args.format
+        return str(args.format)
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
     return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown", "htm") else "md"
+
+
+def _at_least(option: str, value: int | None, least: int = 1) -> None:
+    """An optional numeric option must be absent or at least `least` (UsageError if not)."""
+    if value is not None and value < least:
+        raise UsageError(f"{option} {value}: must be at least {least}")
+
+
+def _need_train_extra(command: str) -> None:
+    """`eval` and `train` need the [train] extra; without it, say so in one line (UsageError)."""
+    missing = [m for m in TRAIN_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(
+            f"crossbrief {command} needs the training extra ({', '.join(missing)} missing): "
+            "pip install 'crossbrief[train]'"
+        )
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
     from crossbrief.pipeline import brief
 
-    if args.words is not None and args.words < 10:
-        _say(f"--words {args.words}: the budget must be at least 10 words")
-        return EXIT_UNUSABLE
+    _at_least("--words", args.words, 10)
     result = brief(args.inputs, words=args.words or 200, facts=not args.no_facts)
     for problem in result.problems:
         _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
@@ -65,22 +119,27 @@ def cmd_brief(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from crossbrief.stages.analyse import analyse_command
 
-    return analyse_command(args.input, args.format or "md", output=args.output)
+    return int(analyse_command(args.input, args.format or "md", output=args.output))
 
 
-def _data_errors(run):
-    """Run a data command; unreadable or malformed data files are the user's to fix: one line."""
-    import zlib
+def _data_command(run: Command) -> Command:
+    """A command over the user's data file `args.input`: its problems are the user's to fix.
+
+    An InputError, or a compressed file that is truncated or corrupt, is one line naming the file.
+    Nothing else is caught here (a ValueError from deep inside is a bug: exit 3).
+    """
 
     def wrapped(args: argparse.Namespace) -> int:
         try:
             return run(args)
-        except (ValueError, EOFError, zlib.error, CrossbriefError) as err:
+        except _UNREADABLE_DATA as err:
+            raise InputError(f"{args.input}: cannot read it ({_first_line(err)})") from err
+        except InputError as err:
+            line = _first_line(err)
+            raise InputError(line if line.startswith(args.input) else f"{args.input}: {line}") from err
 
-            line = (str(err).splitlines() or [type(err).__name__])[0]
-            _say(line if isinstance(err, ModelFileError) else f"{args.input}: {line}")
-            return EXIT_UNUSABLE
-
+    wrapped.__name__ = run.__name__
+    wrapped.__doc__ = run.__doc__
     return wrapped
 
 
@@ -91,50 +150,33 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _positive(option: str, value: int | None, least: int = 1) -> bool:
-    """Is an optional numeric option absent or at least `least`? (Says so in one line if not.)"""
-    if value is None or value >= least:
-        return True
-    _say(f"{option} {value}: must be at least {least}")
-    return False
-
-
-@_data_errors
+@_data_command
 def cmd_batch(args: argparse.Namespace) -> int:
-    from crossbrief.runners.batch import run_batch
+    from crossbrief.runners.batch import default_workers, run_batch
 
-    if args.words is not None and args.words < 10:
-        _say(f"--words {args.words}: the budget must be at least 10 words")
-        return EXIT_UNUSABLE
-    if args.workers is not None and args.workers < 1:
-        _say(f"--workers {args.workers}: need at least 1")
-        return EXIT_UNUSABLE
+    _at_least("--words", args.words, 10)
+    _at_least("--workers", args.workers)
     if _same_file(args.input, args.output):
-        _say(f"{args.output}: the output file is the input file; write elsewhere")
-        return EXIT_UNUSABLE
-    from crossbrief.runners.batch import default_workers
-
+        raise UsageError(f"{args.output}: the output file is the input file; write elsewhere")
     workers = args.workers or default_workers()
-    try:
-        return run_batch(
-            args.input,
-            args.output,
-            args.words,
-            workers=workers,
-            precise_citations=args.precise_citations,
-            readable=args.readable,
-        )
-    except RuntimeError as err:
-        _say(str(err))
-        return EXIT_BUG
+    # A worker process that dies (out of memory?) is a RuntimeError saying so: exit 3.
+    return run_batch(
+        args.input,
+        args.output,
+        args.words,
+        workers=workers,
+        precise_citations=args.precise_citations,
+        readable=args.readable,
+    )
 
 
-@_data_errors
+@_data_command
 def cmd_eval(args: argparse.Namespace) -> int:
+    _at_least("--words", args.words, 10)
+    _at_least("--limit", args.limit)
+    _need_train_extra("eval")
     from crossbrief.learn.evaluate import run_eval
 
-    if not (_positive("--words", args.words, 10) and _positive("--limit", args.limit)):
-        return EXIT_UNUSABLE
     result = run_eval(args.input, args.words, args.limit)
     if not result.get("clusters"):
         _say(f"{args.input}: no cluster could be scored (each line must be a JSON object with "
@@ -143,16 +185,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if result.get("skipped") else EXIT_OK
 
 
-@_data_errors
+@_data_command
 def cmd_train(args: argparse.Namespace) -> int:
-    from crossbrief.learn.train import train
-
-    if not _positive("--limit", args.limit):
-        return EXIT_UNUSABLE
+    _at_least("--limit", args.limit)
     output = Path(args.output)
     if output.is_dir() or not output.parent.is_dir():
-        _say(f"{args.output}: cannot write the model there (a folder, or its folder does not exist)")
-        return EXIT_UNUSABLE
+        raise UsageError(f"{args.output}: cannot write the model there (a folder, or its folder does not exist)")
+    _need_train_extra("train")
+    from crossbrief.learn.train import train
+
     options = {"limit": args.limit} if args.limit is not None else {}
     path = train(args.input, out_path=output, **options)
     _say(f"wrote model to {path}")
@@ -197,18 +238,20 @@ def build_parser() -> argparse.ArgumentParser:
                         "the one before it in its article, no cut-off last sentence (costs ~0.6 ROUGE-1 on Multi-News)")
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries")
+    p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries "
+                                    "(needs the [train] extra)")
     p.add_argument("input", metavar="IN.jsonl[.gz]")
     p.add_argument("--words", type=int, default=None,
                    help="word budget for every system (default: crossbrief's tuned length policy, per cluster)")
     p.add_argument("--limit", type=int, default=None, help="only the first K clusters")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("train", help="train the sentence selector on Multi-News training clusters")
+    p = sub.add_parser("train", help="train the sentence selector on Multi-News training clusters "
+                                     "(needs the [train] extra)")
     p.add_argument("input", metavar="TRAIN.jsonl[.gz]")
     p.add_argument("-o", "--output", default="selector.json",
                    help="model file to write (default: selector.json here); brief, batch and eval use it "
-                        "when CROSSBRIEF_SELECTOR is set to its path")
+                        f"when {settings.SELECTOR_ENV} is set to its path")
     p.add_argument("--limit", type=int, default=None,
                    help="fit on the first K clusters (default: the shipped model's 24,500); the 500 after "
                         "them tune the length policy, so the file needs K + 500 usable clusters")
@@ -218,8 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    debug = settings.current().debug
+    configure_logging(debug)
     try:
-        return args.func(args)
+        return int(args.func(args))
     except KeyboardInterrupt:
         _say("interrupted")
         return 130
@@ -228,17 +273,21 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except CrossbriefError as err:
-        _say(str(err).splitlines()[0] if str(err) else type(err).__name__)
-        return EXIT_UNUSABLE
+        # InputError, UsageError, ModelFileError: the message names the input, option or model
+        # file, and the problem, in one line.
+        _say(_first_line(err))
+        return err.exit_code
     except OSError as err:
-        # Output files we cannot write, and the like: the user's to fix, not a bug.
-        _say(f"{getattr(err, 'filename', '') or ''}: {err.strerror or err}".lstrip(": "))
+        # Files we cannot read or write, and the like: the user's to fix, not a bug.
+        name = getattr(err, "filename", None)
+        problem = err.strerror or _first_line(err)
+        _say(f"{name}: {problem}" if name and str(name) not in problem else problem)
         return EXIT_UNUSABLE
-    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
-        if os.environ.get("CROSSBRIEF_DEBUG"):
-            raise
-        first_line = (str(err).splitlines() or [""])[0]
-        _say(f"internal error: {type(err).__name__}: {first_line} (set CROSSBRIEF_DEBUG=1 for details)")
+    except Exception as err:  # noqa: BLE001 - the last line of defence: a bug, never a bare traceback
+        if debug:
+            traceback.print_exc(file=sys.stderr)
+        hint = "" if debug else " (set CROSSBRIEF_DEBUG=1 for the traceback)"
+        _say(f"internal error: {type(err).__name__}: {_first_line(err)}{hint}")
         return EXIT_BUG
 
 

