@@ -296,3 +296,17 @@ def test_brief_and_batch_run_without_the_train_extra(examples_dir: Path, tmp_pat
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
+
+
+def test_analyze_one_article(capsys, examples_dir: Path, tmp_path: Path):
+    code, out, err = run(capsys, "analyze", str(examples_dir / "04_wire.json"), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["outlet"] == "Meridian Wire" and data["figures"] and data["entities"]
+    target = tmp_path / "facts.md"
+    code, out, err = run(capsys, "analyze", str(examples_dir / "04_wire.json"), "-o", str(target))
+    assert code == 0 and out == "" and target.read_text().startswith("# ")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    code, out, err = run(capsys, "analyze", str(empty))
+    assert code == 2 and out == "" and f"{empty}: empty file" in err

@@ -117,9 +117,35 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from crossbrief.stages.analyse import analyse_command
+    import copy
+    import json
 
-    return int(analyse_command(args.input, args.format or "md", output=args.output))
+    from crossbrief.pipeline import default_pipeline
+    from crossbrief.render.article import article_facts, article_markdown
+    from crossbrief.stages.analyse import analyse_in_bundle
+
+    pipeline = default_pipeline()
+    articles, problems = pipeline.read(args.input)
+    for problem in problems:
+        _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
+    if not articles:
+        _say(f"{args.input}: no article text")
+        return EXIT_UNUSABLE
+    article = articles[0]
+    try:
+        done = pipeline.process(article)
+    except InputError as err:
+        raise InputError(f"{article.source}: {_first_line(err)}") from err
+    # The bundle step too (a bundle of one): names made consistent within the article. On a copy:
+    # the pipeline's processed article is read-only.
+    work = copy.deepcopy(done.article)
+    analyse_in_bundle([work], [done.analysis])
+    if (args.format or "md") == "json":
+        text = json.dumps(article_facts(work), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = article_markdown(work)
+    _write(text, args.output)
+    return EXIT_OK
 
 
 def _data_command(run: Command) -> Command:
