@@ -1,11 +1,11 @@
 """How well citations made with the static encoder agree with those made with MiniLM.
 
-`crossbrief brief` cites with MiniLM vectors (MINILM_THRESHOLDS); batch mode cites with the static
+`crossbrief brief` cites with MiniLM vectors (MINILM_SIMILARITY); batch mode cites with the static
 (model2vec) encoder, whose cosines run higher, so it needs thresholds of its own. This measures,
 for every candidate sentence of the first N Multi-News validation clusters, the (sentence, cited
 article) pairs of `summarise.cite` with static vectors against those with MiniLM vectors (the
 reference; `also` and `differ` together are "cited"), as micro precision / recall / F1, for the
-shipped STATIC_THRESHOLDS and a grid of alternatives (cite 0.66-0.85 and strong 0.78-0.92 in steps
+shipped STATIC_SIMILARITY and a grid of alternatives (cite 0.66-0.85 and strong 0.78-0.92 in steps
 of 0.01 with strong >= cite, figure 0.55-0.75 in steps of 0.05; redundancy plays no part in cite).
 It prints the best-F1 setting and its neighbours, a two-fold check of that choice (tuned on one
 half of the clusters, scored on the other), and the same comparison on a sample bundle folder.
@@ -29,16 +29,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from crossbrief.summarise.select import (
-    MINILM_THRESHOLDS,
-    STATIC_THRESHOLDS,
-    Thresholds,
-    articles_from_documents,
-    build_bundle,
-    cite,
-    figure_relation,
-    overlap,
-)
+from crossbrief.resources.encoders import MINILM_SIMILARITY, STATIC_SIMILARITY, Thresholds
+from crossbrief.summarise.cite import cite, overlap
+from crossbrief.summarise.documents import articles_from_documents
+from crossbrief.summarise.features import build_bundle
+from crossbrief.summarise.numbers import figure_relation
 
 DATA = "/work/shared/data/multinews/validation.jsonl.gz"
 FIGURE_CODE = {"none": 0, "same": 1, "differ": 2, "unrelated": 3}
@@ -64,7 +59,7 @@ class Pairs:
         static_sims = bundle.vectors @ bundle.vectors.T
         for i in bundle.candidates:
             a = bundle.sentences[i].article
-            also, differ = cite(bundle, i, indices, minilm_vectors, MINILM_THRESHOLDS)
+            also, differ = cite(bundle, i, indices, minilm_vectors, MINILM_SIMILARITY)
             rows = []
             for b in indices:
                 mask = np.flatnonzero(bundle.article_of == b)
@@ -136,7 +131,7 @@ def bootstrap(pairs: Pairs, a: Thresholds, b: Thresholds, n: int = 2000) -> tupl
 def grid() -> list[Thresholds]:
     steps = lambda lo, hi, step: np.round(np.arange(lo, hi + step / 2, step), 2)  # noqa: E731
     return [
-        Thresholds(float(c), float(s), float(f), STATIC_THRESHOLDS.redundancy)
+        Thresholds(float(c), float(s), float(f), STATIC_SIMILARITY.redundancy)
         for c in steps(0.66, 0.85, 0.01)
         for s in steps(0.78, 0.92, 0.01)
         for f in steps(0.55, 0.75, 0.05)
@@ -187,12 +182,12 @@ def report(pairs: Pairs, top: Thresholds, label: str, top_label: str = "best F1"
         f"({(ref > 0).mean():.1%} of pairs; {int((ref == 2).sum())} as differ); "
         f"{sum(any(ref[r] > 0) for r in pairs.rows_of) / max(n, 1):.1%} of sentences cite something"
     )
-    for name, t in (("shipped", STATIC_THRESHOLDS), (top_label, top)):
+    for name, t in (("shipped", STATIC_SIMILARITY), (top_label, top)):
         pred = pairs.predict(t)
         print(f"{name:8} {fmt(t, scores(pred, ref))}  ({(pred > 0).sum() / max(n, 1):.2f} pairs/sentence)")
         print("  " + differ_agreement(pred, ref))
-    minilm_own = scores(pairs.predict(MINILM_THRESHOLDS), ref)
-    print("static vectors with MiniLM's thresholds  " + fmt(MINILM_THRESHOLDS, minilm_own))
+    minilm_own = scores(pairs.predict(MINILM_SIMILARITY), ref)
+    print("static vectors with MiniLM's thresholds  " + fmt(MINILM_SIMILARITY, minilm_own))
 
 
 def main() -> None:
@@ -232,15 +227,15 @@ def main() -> None:
         rows = pairs.cluster % 2 == tune
         t, prf = best(pairs, settings, rows)
         held = scores(pairs.predict(t)[~rows], pairs.ref[~rows])
-        shipped = scores(pairs.predict(STATIC_THRESHOLDS)[~rows], pairs.ref[~rows])
+        shipped = scores(pairs.predict(STATIC_SIMILARITY)[~rows], pairs.ref[~rows])
         print(f"  tuned on half {tune}: {fmt(t, prf)}")
         print(f"    on half {test}: tuned F1 {held[2]:.3f} vs shipped F1 {shipped[2]:.3f}")
 
-    lo, hi = bootstrap(pairs, STATIC_THRESHOLDS, top)
+    lo, hi = bootstrap(pairs, STATIC_SIMILARITY, top)
     print(f"F1 best - shipped, 95% interval (bootstrap over clusters; optimistic, as the best "
           f"was chosen on these clusters): {lo:+.3f} .. {hi:+.3f}")
 
-    checked = [STATIC_THRESHOLDS, top, *settings[::400]]
+    checked = [STATIC_SIMILARITY, top, *settings[::400]]
     wrong = sum(check_against_cite(pairs, t) for t in checked)
     print(f"\nreimplementation vs cite() on {len(checked)} settings (shipped, best, 4 more): "
           f"{wrong} sentence-settings disagree")
@@ -255,7 +250,7 @@ def main() -> None:
         report(sample, top, f"sample {args.sample} ({len(articles)} articles)", "tuned")
         own, own_prf = best(sample, settings)
         print("best on this sample alone (for context)  " + fmt(own, own_prf))
-        wrong = check_against_cite(sample, STATIC_THRESHOLDS) + check_against_cite(sample, top)
+        wrong = check_against_cite(sample, STATIC_SIMILARITY) + check_against_cite(sample, top)
         print(f"reimplementation vs cite(): {wrong} sentence-settings disagree")
 
 

@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         systems = args.systems.split(",") if args.systems else None
         result = run_eval(args.data, args.words, args.limit, systems=systems)
     else:
-        from crossbrief.runners.jsonl import open_text
         from crossbrief.runners.batch import run_batch
+        from crossbrief.runners.jsonl import open_text
 
         with tempfile.TemporaryDirectory() as tmp:
             src = Path(tmp) / "in.jsonl.gz"
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                     out.write(line)
                     n += 1
             # Load the model and encoder first (batch workers load their own, inside the timing).
-            from crossbrief.summarise.select import summarise_documents
+            from crossbrief.summarise.documents import summarise_documents
 
             summarise_documents(["Warm-up sentence for the encoder and the model, nothing more."], words=20)
             t0 = time.perf_counter()

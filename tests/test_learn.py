@@ -120,7 +120,7 @@ def test_lexical_prior_reproduces_the_fitted_ridge():
     from sklearn.linear_model import Ridge
     from sklearn.preprocessing import normalize
 
-    from crossbrief.summarise.select import LexicalPrior
+    from crossbrief.summarise.selector import LexicalPrior
 
     train = [
         "Police said the man was arrested on Tuesday.",
@@ -147,12 +147,13 @@ def test_lexical_prior_reproduces_the_fitted_ridge():
 def test_the_shipped_selector_needs_sentence_texts():
     import numpy as np
 
-    from crossbrief.summarise import select as S
+    from crossbrief.summarise.features import FEATURES
+    from crossbrief.summarise.selector import LEXICAL_FEATURE, get_selector
 
-    selector = S.get_selector()
+    selector = get_selector()
     assert selector is not None and selector.lexical is not None
-    assert selector.features[-1] == S.LEXICAL_FEATURE
-    features = np.zeros((2, len(S.FEATURES)))
+    assert selector.features[-1] == LEXICAL_FEATURE
+    features = np.zeros((2, len(FEATURES)))
     with pytest.raises(ValueError, match="one text per feature row"):
         selector.score(features)
     scores = selector.score(features, ["Click here to subscribe.", "The council voted 7-2 to close the plant."])
@@ -171,15 +172,15 @@ def test_the_shipped_selector_needs_sentence_texts():
     ],
 )
 def test_a_broken_model_file_is_one_clear_error(tmp_path, change, message):
-    from crossbrief.summarise import select as S
     from crossbrief.errors import ModelFileError
+    from crossbrief.summarise.selector import MODEL_FILE, Selector
 
-    payload = json.loads(S.MODEL_FILE.read_text(encoding="utf-8"))
+    payload = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     change(payload)
     path = tmp_path / "selector.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
     with pytest.raises(ModelFileError, match=message) as err:
-        S.Selector.load(path)
+        Selector.load(path)
     assert str(path) in str(err.value)
 
 
@@ -189,7 +190,8 @@ def test_fit_lexical_on_bundles(tmp_path):
     import numpy as np
 
     from crossbrief.learn.train import fit_lexical
-    from crossbrief.summarise.select import articles_from_documents, build_bundle
+    from crossbrief.summarise.documents import articles_from_documents
+    from crossbrief.summarise.features import build_bundle
 
     docs = [
         "Police said on Tuesday that 40 people were arrested after the protest in the city centre. "
@@ -283,20 +285,21 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, message):
 
 
 def test_a_trained_model_elsewhere_is_used_through_the_environment(tmp_path, monkeypatch, capsys):
-    from crossbrief.summarise import select as S
     from crossbrief.cli import main
+    from crossbrief.settings import SELECTOR_ENV
+    from crossbrief.summarise.selector import MODEL_FILE, get_selector, selector_path
 
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"documents": [DOC_A, DOC_B]}) + "\n")
-    monkeypatch.setenv(S.SELECTOR_ENV, str(tmp_path / "missing.json"))
-    assert S.selector_path() == tmp_path / "missing.json"
+    monkeypatch.setenv(SELECTOR_ENV, str(tmp_path / "missing.json"))
+    assert selector_path() == tmp_path / "missing.json"
     assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl")]) == 2
     assert "missing.json: no such selector model file" in capsys.readouterr().err
     copy = tmp_path / "copy.json"
-    copy.write_bytes(S.MODEL_FILE.read_bytes())
-    monkeypatch.setenv(S.SELECTOR_ENV, str(copy))
-    selector = S.get_selector()
-    assert selector is not None and S.selector_path() == copy
+    copy.write_bytes(MODEL_FILE.read_bytes())
+    monkeypatch.setenv(SELECTOR_ENV, str(copy))
+    selector = get_selector()
+    assert selector is not None and selector_path() == copy
     assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--words", "40"]) == 0
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from crossbrief.summarise.select import (
-    default_budget,
-    figure_relation,
-    is_dangling,
-    suitable,
-    summarise,
-    summarise_documents,
-)
-from crossbrief.summarise.select import articles_from_documents
+from crossbrief.summarise.budget import default_budget
+from crossbrief.summarise.documents import articles_from_documents, summarise_documents
+from crossbrief.summarise.filters import is_dangling, suitable
+from crossbrief.summarise.numbers import figure_relation
+from crossbrief.summarise.select import summarise
 
 DOCS = [
     "The United Nations envoy warned on Thursday that the eastern half of the city could be totally "
@@ -130,7 +126,8 @@ def _large_bundle() -> list[str]:
 
 
 def test_large_bundles_are_summarised_by_concept_coverage():
-    from crossbrief.summarise.select import LARGE_BUNDLE, build_bundle
+    from crossbrief.summarise.features import build_bundle
+    from crossbrief.summarise.large import LARGE_BUNDLE
 
     docs = _large_bundle()
     articles = articles_from_documents(docs)
@@ -154,16 +151,16 @@ def test_large_bundles_are_summarised_by_concept_coverage():
 def test_a_selector_refuses_vectors_from_another_static_model():
     import json
 
-    from crossbrief.summarise import select as S
+    from crossbrief.summarise.selector import MODEL_FILE, Selector, set_selector
 
-    payload = json.loads(S.MODEL_FILE.read_text(encoding="utf-8"))
+    payload = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     payload["encoder_probe"] = [[round(-x, 4) for x in row] for row in payload["encoder_probe"]]  # as if trained on other vectors
-    S.set_selector(S.Selector(payload))
+    set_selector(Selector(payload))
     try:
         with pytest.raises(ValueError, match="trained on other vectors"):
             summarise(articles_from_documents(DOCS), words=60)
     finally:
-        S.set_selector(False)
+        set_selector(False)
     assert summarise(articles_from_documents(DOCS), words=60)
 
 
@@ -180,7 +177,9 @@ RIVERTON = [
 def test_pronoun_led_sentences_only_follow_their_antecedent():
     import numpy as np
 
-    from crossbrief.summarise.select import build_bundle, decode, needs_antecedent, story_order
+    from crossbrief.summarise.decode import decode, story_order
+    from crossbrief.summarise.features import build_bundle
+    from crossbrief.summarise.filters import needs_antecedent
 
     articles = articles_from_documents(RIVERTON)
     bundle = build_bundle(articles)
@@ -222,7 +221,9 @@ def test_brief_keeps_pronoun_led_sentences_next_to_their_antecedent(tmp_path):
 
 
 def test_concept_coverage_also_keeps_pronoun_led_sentences_with_their_antecedent():
-    from crossbrief.summarise.select import build_bundle, concept_decode, needs_antecedent
+    from crossbrief.summarise.features import build_bundle
+    from crossbrief.summarise.filters import needs_antecedent
+    from crossbrief.summarise.large import concept_decode
 
     # The rescue sentence now opens with "They": it reads only after the dam sentence of its article.
     docs = [d.replace("Rescue teams from the state emergency service evacuated", "They said rescue teams evacuated") for d in _large_bundle()]
@@ -239,7 +240,8 @@ def test_concept_coverage_also_keeps_pronoun_led_sentences_with_their_antecedent
 
 
 def test_readable_summaries_leave_out_the_cut_off_end_of_a_truncated_article():
-    from crossbrief.summarise.select import build_bundle, unfinished
+    from crossbrief.summarise.bundle import unfinished
+    from crossbrief.summarise.features import build_bundle
 
     cut = DOCS[0] + " The envoy said the United Nations was ready to escort the fighters out of the eastern"
     docs = [cut, DOCS[1], DOCS[2]]

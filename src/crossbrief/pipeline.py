@@ -110,7 +110,7 @@ class Pipeline:
         if self._selector is False:
             with self._load_lock:
                 if self._selector is False:
-                    from crossbrief.summarise.select import get_selector
+                    from crossbrief.summarise.selector import get_selector
 
                     self._selector = get_selector()
         return self._selector

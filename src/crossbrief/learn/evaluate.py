@@ -71,9 +71,11 @@ def run_eval(
     from tqdm import tqdm
 
     from crossbrief.learn.baselines import BASELINES
-    from crossbrief.summarise.select import articles_from_documents, bundle_budget, build_bundle, get_selector, summarise
-
-    from crossbrief.summarise.select import batch_encoder
+    from crossbrief.summarise.budget import bundle_budget
+    from crossbrief.summarise.documents import articles_from_documents, batch_encoder
+    from crossbrief.summarise.features import build_bundle
+    from crossbrief.summarise.select import summarise
+    from crossbrief.summarise.selector import get_selector
 
     encoder = encoder or batch_encoder()  # the same vectors as `crossbrief batch`
     names = ["crossbrief", *[n for n in (systems or BASELINES) if n != "crossbrief"]]

@@ -27,17 +27,27 @@ from typing import IO, Iterator, Sequence
 
 import numpy as np
 
-from crossbrief.summarise import select as S
+from crossbrief.summarise.budget import DEFAULT_POLICY, bundle_budget
+from crossbrief.summarise.decode import decode
+from crossbrief.summarise.documents import articles_from_documents
+from crossbrief.summarise.features import FEATURES, build_bundle
+from crossbrief.summarise.selector import (
+    LEXICAL_FEATURE,
+    SELECTOR_ENCODER,
+    LexicalPrior,
+    Selector,
+    clear_selector_cache,
+)
 
 MODEL_VERSION = "selector-v3"
-ENCODER = S.SELECTOR_ENCODER
+ENCODER = SELECTOR_ENCODER
 DEFAULT_TRAIN_CLUSTERS = 24_500  # plus DEFAULT_HOLDOUT for the length policy: ~10 min on 2 cores
 DEFAULT_HOLDOUT = 500
 # Features whose scale depends on the corpus (bundle size, absolute positions and lengths) are left
 # out: Multi-News bundles are truncated to ~450 words, DUC ones are 25 full articles, and a tree
 # model cannot extrapolate. Relative versions of them (rel_position, rel_words, ranks) stay.
 MODEL_FEATURES = [
-    f for f in S.FEATURES if f not in {"bundle_words", "n_articles", "article_sentences", "words", "position"}
+    f for f in FEATURES if f not in {"bundle_words", "n_articles", "article_sentences", "words", "position"}
 ]
 
 
@@ -166,10 +176,10 @@ def featurise(rows: Sequence[dict], encoder, with_labels: bool = True):
     from crossbrief.learn.evaluate import references_of
 
     tok = RougeTokens()
-    articles_per_row = [S.articles_from_documents([d if isinstance(d, str) else "" for d in r["documents"]]) for r in rows]
+    articles_per_row = [articles_from_documents([d if isinstance(d, str) else "" for d in r["documents"]]) for r in rows]
     out = []
     for row, arts in tqdm(list(zip(rows, articles_per_row)), desc="features", unit="cluster", file=sys.stderr):
-        bundle = S.build_bundle(arts, encoder)
+        bundle = build_bundle(arts, encoder)
         refs = references_of(row)
         labels = None
         if with_labels and bundle.candidates:
@@ -241,7 +251,7 @@ def fit_lexical(data, oracle_weight: float = ORACLE_WEIGHT, min_df: int = LEXICA
         oof[test] = model.predict(X[test])
     model = Ridge(alpha=LEXICAL_ALPHA, solver="sparse_cg", tol=1e-4).fit(X, y)
     terms = vectoriser.get_feature_names_out()
-    prior = S.LexicalPrior({str(t): float(c) for t, c in zip(terms, model.coef_)}, float(model.intercept_), LEXICAL_NGRAMS)
+    prior = LexicalPrior({str(t): float(c) for t, c in zip(terms, model.coef_)}, float(model.intercept_), LEXICAL_NGRAMS)
     columns = {id(b): oof[starts[k] : starts[k + 1]] for k, (b, _) in enumerate(labelled)}
     return prior, columns
 
@@ -258,7 +268,7 @@ def fit(
     lexical prior's out-of-fold column (`lexical`: cluster bundle id -> column) if given."""
     import lightgbm as lgb
 
-    cols = [S.FEATURES.index(f) for f in features]
+    cols = [FEATURES.index(f) for f in features]
     labelled = [(b, y) for b, y, _ in data if y is not None]
 
     def matrix(b):
@@ -267,7 +277,7 @@ def fit(
 
     x = np.vstack([matrix(b) for b, _ in labelled])
     y = np.concatenate([combined_label(y, oracle_weight) for _, y in labelled])
-    names = list(features) + ([S.LEXICAL_FEATURE] if lexical is not None else [])
+    names = list(features) + ([LEXICAL_FEATURE] if lexical is not None else [])
     ds = lgb.Dataset(x, y, feature_name=names, free_raw_data=True)
     return lgb.train({**LGB_PARAMS, **(params or {})}, ds, num_boost_round=rounds)
 
@@ -280,8 +290,8 @@ def quick_rouge(data, scores_per_cluster, policy: dict, tok: RougeTokens | None 
     for (bundle, _, refs), scores in zip(data, scores_per_cluster):
         if not bundle.candidates:
             continue
-        budget = words if words is not None else S.bundle_budget(bundle, policy)
-        chosen = S.decode(bundle, scores, budget)
+        budget = words if words is not None else bundle_budget(bundle, policy)
+        chosen = decode(bundle, scores, budget)
         summary = [t for i in chosen for t in tok(bundle.sentences[i].text)]
         for ref in refs:
             rt = tok(ref)
@@ -294,11 +304,11 @@ def quick_rouge(data, scores_per_cluster, policy: dict, tok: RougeTokens | None 
 def tune_policy(data, scores_per_cluster, log: IO[str] = sys.stderr) -> dict:
     """Grid-search the length policy (ratio of the bundle's words, floor, cap) on held-out clusters."""
     tok = RougeTokens()
-    best, best_value = dict(S.DEFAULT_POLICY), -1.0
+    best, best_value = dict(DEFAULT_POLICY), -1.0
     for base in (140, 180, 220):
         for per_article in (20, 30, 40):
             for ratio in (0.6, 0.7):
-                policy = {**S.DEFAULT_POLICY, "base": base, "per_article": per_article, "ratio": ratio}
+                policy = {**DEFAULT_POLICY, "base": base, "per_article": per_article, "ratio": ratio}
                 r = quick_rouge(data, scores_per_cluster, policy, tok)
                 value = r["rouge1_f"] + r["rouge2_f"]
                 if value > best_value:
@@ -337,7 +347,7 @@ def train(
         "encoder": ENCODER,
         "encoder_sha256": encoder.fingerprint,
         "encoder_probe": probe_vectors(encoder),
-        "features": list(MODEL_FEATURES) + [S.LEXICAL_FEATURE],
+        "features": list(MODEL_FEATURES) + [LEXICAL_FEATURE],
         "policy": {},
         "trained_on": {"path": Path(train_path).name, "clusters": len(train_part), "holdout": holdout},
         "model": booster.model_to_string(),
@@ -345,12 +355,12 @@ def train(
     }
     # The length policy is tuned with the model exactly as it will run (rounded prior weights,
     # numpy trees), on clusters it was not trained on.
-    selector = S.Selector(payload)
+    selector = Selector(payload)
     held_scores = [selector.score_bundle(b) for b, _, _ in held]
     payload["policy"] = tune_policy(held, held_scores, log)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload), encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.time() - t0:.0f} s", file=log)
-    S._load_selector.cache_clear()
+    clear_selector_cache()
     return out

@@ -6,7 +6,8 @@ import json
 import sys
 from typing import IO, Iterator
 
-from crossbrief.summarise import select as S
+from crossbrief.summarise.documents import summarise_documents
+from crossbrief.summarise.selector import get_selector
 
 # ---------------------------------------------------------------------------------------------
 # Batch mode
@@ -34,7 +35,7 @@ def summarise_row(
         from crossbrief.resources.encoders import get_encoder
 
         cite_encoder = get_encoder()
-    summary = S.summarise_documents(docs, words=words, cite_encoder=cite_encoder, readable=readable)
+    summary = summarise_documents(docs, words=words, cite_encoder=cite_encoder, readable=readable)
     return {
         "id": row.get("id", default_id),
         "summary": "\n".join(s.text for s in summary),
@@ -84,7 +85,7 @@ def _warm_worker(precise: bool) -> None:
     from crossbrief.resources.encoders import get_encoder, get_static_encoder
 
     get_static_encoder()
-    S.get_selector()
+    get_selector()
     if precise:
         get_encoder()
 

@@ -38,7 +38,9 @@ class _Tree:
 class TreeEnsemble:
     """predict(X) for a LightGBM model given as the text of `Booster.model_to_string()`."""
 
-    def __init__(self, trees: list[_Tree], sigmoid: float | None, num_features: int, feature_names: list[str] | None = None):
+    def __init__(
+        self, trees: list[_Tree], sigmoid: float | None, num_features: int, feature_names: list[str] | None = None
+    ):
         self.trees = trees
         self.sigmoid = sigmoid
         self.num_features = num_features
@@ -49,7 +51,8 @@ class TreeEnsemble:
         # All trees in one set of arrays, so that one numpy step advances every (row, tree) pair
         # by a level: ~20 array operations per prediction instead of ~20 per tree (400 trees).
         # Internal nodes get global indices >= 0; a child that is a leaf is coded ~(global leaf).
-        parts: dict[str, list[np.ndarray]] = {k: [] for k in ("feature", "threshold", "default_left", "missing", "left", "right", "leaf")}
+        names = ("feature", "threshold", "default_left", "missing", "left", "right", "leaf")
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in names}
         roots = []
         node_offset = leaf_offset = 0
         for t in self.trees:
@@ -77,7 +80,7 @@ class TreeEnsemble:
         self._roots = np.array(roots, dtype=np.int64)
 
     @classmethod
-    def from_lightgbm(cls, model: str) -> "TreeEnsemble":
+    def from_lightgbm(cls, model: str) -> TreeEnsemble:
         header, _, body = model.partition("\nTree=")
         fields = dict(line.split("=", 1) for line in header.splitlines() if "=" in line)
         if int(fields.get("num_class", "1")) != 1:
@@ -89,7 +92,8 @@ class TreeEnsemble:
             sigmoid = float(parts.get("sigmoid", 1.0))
         blocks = ("Tree=" + body).split("\nTree=") if body.strip() else []
         trees = [cls._tree(block) for block in blocks if block.strip()]
-        return cls(trees, sigmoid, int(fields.get("max_feature_idx", "-1")) + 1, fields.get("feature_names", "").split())
+        num_features = int(fields.get("max_feature_idx", "-1")) + 1
+        return cls(trees, sigmoid, num_features, fields.get("feature_names", "").split())
 
     @staticmethod
     def _tree(block: str) -> _Tree:
@@ -156,7 +160,8 @@ class TreeEnsemble:
         if X.ndim != 2 or (self.num_features and X.shape[1] < self.num_features):
             raise ValueError(f"expected a 2-D array with {self.num_features} feature columns")
         # (rows x trees) pairs are walked together; blocks of rows keep that working set small.
-        raw = np.concatenate([self._raw(X[k : k + _BLOCK]) for k in range(0, len(X), _BLOCK)]) if len(X) else np.zeros(0)
+        blocks = [self._raw(X[k : k + _BLOCK]) for k in range(0, len(X), _BLOCK)]
+        raw = np.concatenate(blocks) if len(X) else np.zeros(0)
         if self.sigmoid is not None:
             return 1.0 / (1.0 + np.exp(-self.sigmoid * raw))
         return raw
