@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from crossbrief.errors import InputError
+
 from crossbrief.learn.evaluate import RougeScorer, run_eval
 from crossbrief.learn.train import RougeTokens, rouge_n, sentence_labels
 from crossbrief.runners.batch import run_batch
@@ -210,7 +212,7 @@ def test_fit_lexical_on_bundles(tmp_path):
     scores = prior.score(texts)
     assert len(texts) == 4
     assert min(s for t, s in zip(texts, scores) if "Readers" not in t) > max(s for t, s in zip(texts, scores) if "Readers" in t)
-    with pytest.raises(ValueError, match="at least 2 labelled clusters"):
+    with pytest.raises(InputError, match="at least 2 labelled clusters"):
         fit_lexical(data[:1], min_df=1)
 
 
@@ -284,20 +286,27 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
-def test_a_trained_model_elsewhere_is_used_through_the_environment(tmp_path, monkeypatch, capsys):
+def test_a_trained_model_elsewhere_is_used_through_the_environment(tmp_path, monkeypatch, capsys, request):
+    from crossbrief import settings
     from crossbrief.cli import main
     from crossbrief.settings import SELECTOR_ENV
     from crossbrief.summarise.selector import MODEL_FILE, get_selector, selector_path
 
+    # Settings are read once per process: read the environment again after each change (batch's
+    # forkserver workers read it themselves), and again after the test.
+    request.addfinalizer(lambda: settings.use(None))
+
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"documents": [DOC_A, DOC_B]}) + "\n")
     monkeypatch.setenv(SELECTOR_ENV, str(tmp_path / "missing.json"))
+    settings.use(None)
     assert selector_path() == tmp_path / "missing.json"
     assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl")]) == 2
     assert "missing.json: no such selector model file" in capsys.readouterr().err
     copy = tmp_path / "copy.json"
     copy.write_bytes(MODEL_FILE.read_bytes())
     monkeypatch.setenv(SELECTOR_ENV, str(copy))
+    settings.use(None)
     selector = get_selector()
     assert selector is not None and selector_path() == copy
     assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--words", "40"]) == 0

@@ -51,10 +51,10 @@ def test_no_noise_line_is_left_in_the_clean_text(aleppo):
 
 def test_summary_sentences_are_verbatim_and_cited(aleppo):
     assert aleppo.summary and aleppo.summary_words <= 200
-    by_index = {a.index: a for a in aleppo.articles}
+    by_id = {a.id: a for a in aleppo.articles}
     for s in aleppo.summary:
-        assert s.text in by_index[s.article].text
-        assert s.text == by_index[s.article].sentences[s.sentence].text
+        assert s.text in by_id[s.article].text
+        assert s.text == by_id[s.article].sentences[s.sentence].text
         assert s.article not in s.also and len(set(s.also)) == len(s.also)
     multi = [s for s in aleppo.summary if s.also]
     assert len(multi) >= len(aleppo.summary) // 2  # four outlets report one press conference
@@ -63,7 +63,7 @@ def test_summary_sentences_are_verbatim_and_cited(aleppo):
 def test_the_later_event_is_set_apart_and_not_summarised(aleppo):
     off = [a for a in aleppo.articles if not a.on_topic]
     assert len(off) == 1 and "later" in off[0].off_topic_reason
-    assert all(s.article != off[0].index for s in aleppo.summary)
+    assert all(s.article != off[0].id for s in aleppo.summary)
 
 
 def test_json_brief_of_the_samples(samples_dir, capsys):

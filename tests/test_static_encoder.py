@@ -10,6 +10,8 @@ import sys
 
 import numpy as np
 import pytest
+
+from crossbrief.settings import Settings
 from scipy.stats import spearmanr
 
 from crossbrief.resources import encoders as embed
@@ -83,11 +85,10 @@ def test_loaded_once_per_process():
 
 def test_missing_model_names_the_path_and_the_make_target(tmp_path, monkeypatch):
     missing = tmp_path / "nowhere"
-    monkeypatch.setenv("CROSSBRIEF_STATIC_MODEL", str(missing))
-    monkeypatch.setattr(embed._static, "_value", None)  # forget the loaded one for this test
-    assert static_model_dir() == missing
+    config = Settings.from_env({"CROSSBRIEF_STATIC_MODEL": str(missing)})
+    assert static_model_dir(config) == missing
     with pytest.raises(FileNotFoundError) as error:
-        get_static_encoder()
+        StaticEncoder(static_model_dir(config))
     message = str(error.value)
     assert str(missing) in message and "make static-encoder" in message and "\n" not in message
 

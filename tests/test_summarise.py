@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from crossbrief.errors import InputError, ModelFileError
+
 from crossbrief.summarise.budget import default_budget
 from crossbrief.summarise.documents import articles_from_documents, summarise_documents
 from crossbrief.summarise.filters import is_dangling, suitable
@@ -90,9 +92,9 @@ def test_figure_relation():
 
 
 def test_bad_documents():
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         summarise_documents([])
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="no text"):
         summarise_documents(["  ", ""])
 
 
@@ -157,7 +159,7 @@ def test_a_selector_refuses_vectors_from_another_static_model():
     payload["encoder_probe"] = [[round(-x, 4) for x in row] for row in payload["encoder_probe"]]  # as if trained on other vectors
     set_selector(Selector(payload))
     try:
-        with pytest.raises(ValueError, match="trained on other vectors"):
+        with pytest.raises(ModelFileError, match="trained on other vectors"):
             summarise(articles_from_documents(DOCS), words=60)
     finally:
         set_selector(False)

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from crossbrief.errors import InputError
 from crossbrief.ingest.read import Limits, read_inputs
 from crossbrief.model import Article, Brief, Problem
+from crossbrief.settings import Settings
 from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
 from crossbrief.stages.segment import segment
@@ -51,13 +52,17 @@ class Processed:
 class Pipeline:
     """Articles in, briefs out; resources loaded once, per-article work done once.
 
-    Every resource can be given (a faster backend, a test double of the same interface) or left
-    to load on first use: `encoder` (fine sentence vectors: citations, relevance, quote matching),
-    `static_encoder` (fast vectors: the selector's features), `nlp` (spaCy), `selector`.
+    Every resource can be given (a faster backend, another object with the same interface) or
+    left to load on first use: `encoder` (fine sentence vectors: citations, relevance, quote
+    matching), `static_encoder` (fast vectors: the selector's features), `nlp` (a
+    `resources.nlp.Parser`: spaCy, one copy per thread), `selector` (None: the heuristic scorer).
+    With no `settings`, models are the process-wide ones that every such Pipeline shares
+    (configured by the environment, read once); with `settings`, this Pipeline loads its own.
     """
 
     def __init__(
         self,
+        settings: Settings | None = None,
         *,
         encoder: Any = None,
         static_encoder: Any = None,
@@ -65,6 +70,7 @@ class Pipeline:
         selector: Any = False,
         cache_articles: int = DEFAULT_CACHE_ARTICLES,
     ) -> None:
+        self.settings = settings
         self._encoder = encoder
         self._static_encoder = static_encoder
         self._nlp = nlp
@@ -80,9 +86,10 @@ class Pipeline:
         if self._encoder is None:
             with self._load_lock:
                 if self._encoder is None:
-                    from crossbrief.resources.encoders import get_encoder
+                    from crossbrief.resources.encoders import MiniLMEncoder, get_encoder, minilm_model_dir
 
-                    self._encoder = get_encoder()
+                    s = self.settings
+                    self._encoder = get_encoder() if s is None else MiniLMEncoder(minilm_model_dir(s))
         return self._encoder
 
     @property
@@ -90,9 +97,10 @@ class Pipeline:
         if self._static_encoder is None:
             with self._load_lock:
                 if self._static_encoder is None:
-                    from crossbrief.resources.encoders import get_static_encoder
+                    from crossbrief.resources.encoders import StaticEncoder, get_static_encoder, static_model_dir
 
-                    self._static_encoder = get_static_encoder()
+                    s = self.settings
+                    self._static_encoder = get_static_encoder() if s is None else StaticEncoder(static_model_dir(s))
         return self._static_encoder
 
     @property
@@ -100,9 +108,9 @@ class Pipeline:
         if self._nlp is None:
             with self._load_lock:
                 if self._nlp is None:
-                    from crossbrief.resources.nlp import get_nlp
+                    from crossbrief.resources.nlp import Parser
 
-                    self._nlp = get_nlp()
+                    self._nlp = Parser(None if self.settings is None else self.settings.spacy_model)
         return self._nlp
 
     @property
@@ -244,11 +252,11 @@ class Pipeline:
             selector=self.selector,
         )
         if facts:
-            from crossbrief.facts.cross import cross_source
+            from crossbrief.facts import cross_source
 
             # Facts are matched across the articles about the story; an article about another
             # event would only add false conflicts (its own figures stay in its Article).
-            result.facts = cross_source([a for a in articles if a.on_topic] or articles)
+            result.facts = cross_source([a for a in articles if a.on_topic] or articles, self.encoder)
         return result
 
 

@@ -16,6 +16,7 @@ from typing import BinaryIO, Sequence
 from urllib.parse import urlparse
 
 from crossbrief.errors import InputError
+from crossbrief.version import __version__
 from crossbrief.model import Article, Problem
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -307,7 +308,7 @@ def fetch_url(url: str, limits: Limits) -> tuple[list[Article], list[Problem]]:
     try:
         with httpx.Client(
             timeout=limits.timeout, follow_redirects=True, max_redirects=limits.max_redirects,
-            headers={"User-Agent": "crossbrief/0.1 (+offline news brief tool)"},
+            headers={"User-Agent": f"crossbrief/{__version__} (+offline news brief tool)"},
         ) as client, client.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise InputError(f"HTTP {response.status_code} {response.reason_phrase}".strip())

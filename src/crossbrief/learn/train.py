@@ -27,6 +27,7 @@ from typing import IO, Iterator, Sequence
 
 import numpy as np
 
+from crossbrief.errors import InputError
 from crossbrief.summarise.budget import DEFAULT_POLICY, bundle_budget
 from crossbrief.summarise.decode import decode
 from crossbrief.summarise.documents import articles_from_documents
@@ -236,7 +237,7 @@ def fit_lexical(data, oracle_weight: float = ORACLE_WEIGHT, min_df: int = LEXICA
 
     labelled = [(b, y) for b, y, _ in data if y is not None]
     if len(labelled) < LEXICAL_FOLDS:
-        raise ValueError(f"the lexical prior needs at least {LEXICAL_FOLDS} labelled clusters, got {len(labelled)}")
+        raise InputError(f"the lexical prior needs at least {LEXICAL_FOLDS} labelled clusters, got {len(labelled)}")
     sizes = [len(b.candidates) for b, _ in labelled]
     vectoriser = CountVectorizer(ngram_range=(1, LEXICAL_NGRAMS), min_df=min_df, dtype=np.float64)
     X = normalize(vectoriser.fit_transform([t for b, _ in labelled for t in _texts(b)]))
@@ -334,7 +335,7 @@ def train(
     t0 = time.time()
     rows = load_clusters(train_path, None if limit is None else limit + holdout)
     if len(rows) <= holdout:
-        raise ValueError(f"only {len(rows)} usable clusters, need more than {holdout} (the last {holdout} tune the length policy)")
+        raise InputError(f"only {len(rows)} usable clusters, need more than {holdout} (the last {holdout} tune the length policy)")
     encoder = get_static_encoder()
     data = featurise(rows, encoder)
     train_part, held = data[:-holdout], data[-holdout:]

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -28,10 +29,38 @@ from crossbrief import settings
 from crossbrief.settings import STATIC_MODEL_ENV, Settings
 
 
+# -- similarity thresholds: each encoder has its own cosine scale, so each carries its own set --
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    cite: float  # two sentences report the same content, if they share words (see same_content)
+    strong: float  # ... on the cosine alone
+    figure: float  # ... when both give a comparable figure (250,000 vs 275,000 trapped)
+    redundancy: float  # two summary sentences this similar say the same thing: keep one
+
+
+# all-MiniLM-L6-v2 (citations and the redundancy test in `crossbrief brief`, and in `crossbrief
+# batch --precise-citations`): paraphrases of one fact in two news reports
+# sit at ~0.65-0.9, different sentences on the same story at ~0.3-0.6 (measured on the Aleppo
+# sample bundle); the bands overlap, so a match needs shared words too unless it is very close.
+MINILM_SIMILARITY = Thresholds(cite=0.66, strong=0.78, figure=0.6, redundancy=0.75)
+# The static encoder distilled from it (the selector's features everywhere; citations and the
+# redundancy test in batch mode) gives
+# higher cosines to sentences on one story. Redundancy at 0.85 / 0.75 was tuned on held-out
+# Multi-News training clusters (0.75 / 0.66, MiniLM's, cost 0.4 ROUGE-1 there; see
+# docs/benchmarks.md). With cite 0.75 its citations agree with MiniLM's at precision 0.67 and
+# recall 0.61 on Multi-News (bench/citations.py); 0.72 has a better F1 there but cites wrongly more
+# often on the Aleppo sample, and a wrong citation misleads more than a missing one.
+STATIC_SIMILARITY = Thresholds(cite=0.75, strong=0.85, figure=0.6, redundancy=0.85)
+
+
 class Encoder(Protocol):
-    """Anything that maps sentences to L2-normalised float32 vectors."""
+    """Anything that maps sentences to L2-normalised float32 vectors, with the cosine thresholds
+    that mean "the same content" on its scale."""
 
     dim: int
+    thresholds: Thresholds
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -66,6 +95,7 @@ class MiniLMEncoder:
         model_dir = Path(model_dir) if model_dir else default_model_dir()
         config = json.loads((model_dir / "config.json").read_text())
         self.dim = int(config["hidden_size"])
+        self.thresholds = MINILM_SIMILARITY
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
@@ -141,19 +171,24 @@ class MiniLMEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
-        with self._lock:
-            missing = {k: t for k, t in zip(keys, texts) if k not in self._cache}
-            if missing:
-                vectors = self._encode_uncached(list(missing.values()))
-                for k, vec in zip(missing, vectors):
-                    self._cache[k] = vec
-            for k in keys:  # least recently *used* goes first, not least recently added
-                self._cache.move_to_end(k)
-            # Stack before evicting: a call with more texts than the cache holds must still work.
-            result = np.stack([self._cache[k] for k in keys])
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-            return result
+        found: dict[bytes, np.ndarray] = {}
+        with self._lock:  # held for the cache only, never for a forward pass
+            for k in keys:
+                if k in self._cache:
+                    self._cache.move_to_end(k)  # least recently *used* goes first
+                    found[k] = self._cache[k]
+        missing = {k: t for k, t in zip(keys, texts) if k not in found}
+        if missing:
+            # Outside the lock: torch releases the GIL, so threads encode side by side. Two threads
+            # may embed the same new text at once; both get the same vector.
+            vectors = self._encode_uncached(list(missing.values()))
+            fresh = dict(zip(missing, vectors))
+            found.update(fresh)
+            with self._lock:
+                self._cache.update(fresh)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return np.stack([found[k] for k in keys])
 
 
 class _Shared:
@@ -225,6 +260,7 @@ class StaticEncoder:
         # Stored as float16 (half the disk); widen once at load, since numpy sums float16 slowly.
         self.model = StaticModel.from_pretrained(model_dir, quantize_to="float32", normalize=True)
         self.dim = int(self.model.dim)
+        self.thresholds = STATIC_SIMILARITY
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for `texts`, one float32 row each."""

@@ -6,7 +6,8 @@ import json
 import sys
 from typing import IO, Iterator
 
-from crossbrief.summarise.documents import summarise_documents
+from crossbrief.errors import InputError, UsageError
+from crossbrief.summarise.documents import document_ids, summarise_documents
 from crossbrief.summarise.selector import get_selector
 
 # ---------------------------------------------------------------------------------------------
@@ -20,26 +21,31 @@ def summarise_row(
     precise_citations: bool = False,
     readable: bool = False,
 ) -> dict:
-    """One output line of `crossbrief batch` for one input cluster (raises ValueError if bad)."""
+    """One output line of `crossbrief batch` for one input cluster (InputError if it is bad).
+
+    Articles are named by their position in the cluster's `documents`, as the input names them."""
     if not isinstance(row, dict):
-        raise ValueError("not a JSON object")
+        raise InputError("not a JSON object")
     docs = row.get("documents")
     if docs is not None and not isinstance(docs, list):
-        raise ValueError(f"'documents' must be a list of strings, not {type(docs).__name__}")
+        raise InputError(f"'documents' must be a list of strings, not {type(docs).__name__}")
     if not docs:
-        raise ValueError("no documents")
+        raise InputError("no documents")
     if not all(isinstance(d, str) for d in docs):
-        raise ValueError("documents must all be strings")
+        raise InputError("documents must all be strings")
     cite_encoder = None
     if precise_citations:
         from crossbrief.resources.encoders import get_encoder
 
         cite_encoder = get_encoder()
     summary = summarise_documents(docs, words=words, cite_encoder=cite_encoder, readable=readable)
+    position = {uid: k for k, uid in enumerate(document_ids(docs))}
     return {
         "id": row.get("id", default_id),
         "summary": "\n".join(s.text for s in summary),
-        "sentences": [{"text": s.text, "article": s.article, "also": s.also} for s in summary],
+        "sentences": [
+            {"text": s.text, "article": position[s.article], "also": [position[a] for a in s.also]} for s in summary
+        ],
     }
 
 
@@ -54,9 +60,9 @@ def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[
         record = summarise_row(row, words, default_id=position, precise_citations=precise, readable=readable)
     except json.JSONDecodeError as e:
         error = f"not JSON ({e.msg})"
-    except (ValueError, TypeError) as e:
+    except InputError as e:
         error = str(e)
-    except Exception as e:  # noqa: BLE001 - a bug on one cluster must not sink the batch
+    except Exception as e:  # noqa: BLE001 - a bug on one cluster must not sink the batch, but is named one
         first_line = (str(e).splitlines() or [""])[0]
         error = f"internal error: {type(e).__name__}: {first_line}"
     else:
@@ -143,7 +149,7 @@ def run_batch(
     `precise_citations` MiniLM's, as `crossbrief brief` does (better at telling paraphrases from
     merely related sentences, ~10x slower; the chosen sentences can differ too). `readable`
     applies `crossbrief brief`'s readability rules (see summarise.summarise). Raises
-    OSError/ValueError (one-line messages) when the input cannot be read or the models cannot be
+    OSError/InputError/UsageError (one-line messages) when the input cannot be read or the models cannot be
     loaded, and RuntimeError if a worker process dies (e.g. killed for lack of memory).
     """
     from itertools import islice
@@ -153,7 +159,7 @@ def run_batch(
     from crossbrief.runners.jsonl import open_text
 
     if words is not None and words <= 0:
-        raise ValueError(f"--words must be positive, not {words}")
+        raise UsageError(f"--words must be positive, not {words}")
     # Load everything here first: a missing model is one clear error, not one per cluster or a
     # worker failing at start-up.
     _warm_worker(precise_citations)
@@ -179,7 +185,7 @@ def run_batch(
             jobs = _jobs(src, words, precise_citations, readable)
             window = list(islice(jobs, _WINDOW))
             if not window:
-                raise ValueError("no clusters: the file is empty")
+                raise InputError(f"{in_path}: no clusters: the file is empty")
             # Opened only now: an input that cannot be read leaves an existing output file alone.
             with open(out_path, "w", encoding="utf-8") as dst:
                 progress = tqdm(desc="batch", unit="cluster", file=sys.stderr)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from crossbrief.errors import ModelFileError
 from crossbrief.model import Article, SummarySentence
 from crossbrief.summarise.budget import bundle_budget
 from crossbrief.summarise.bundle import unfinished
@@ -43,7 +44,7 @@ def summarise(
     if selector is False:  # not given: the model in use (see get_selector); None: the heuristic scorer
         selector = get_selector()
     if selector and not selector.fits(encoder):
-        raise ValueError(
+        raise ModelFileError(
             f"the sentence selector {selector.version} was trained on other vectors than this encoder's "
             f"({type(encoder).__name__}): rebuild the static model with `make static-encoder` "
             "or retrain with `crossbrief train`"

@@ -1,0 +1,135 @@
+"""The Pipeline: stable article ids, per-article work done once, bundle work on copies."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from crossbrief.pipeline import Pipeline
+from crossbrief.resources.nlp import Parser
+
+TEXTS = {
+    "harbour_a.txt": (
+        "Fire crews fought a blaze at the Kessel harbour warehouse for six hours on Tuesday, the city fire "
+        "service said. About 40 firefighters and 12 engines were sent to the scene. Chief officer Lena Marsh "
+        "said the roof had collapsed but nobody was hurt. \"We got everyone out in time,\" Marsh said.\n\n"
+        "The warehouse stored paper and furniture, according to the port authority.\n"
+    ),
+    "harbour_b.txt": (
+        "A warehouse in Kessel harbour burned for six hours on Tuesday before firefighters brought the fire "
+        "under control. The fire service sent about 40 firefighters. Lena Marsh, the chief officer, said no "
+        "one was injured. The port authority said the building held paper and furniture.\n"
+    ),
+    "harbour_c.txt": (
+        "Smoke from a harbour fire in Kessel closed two roads on Tuesday. Police said the warehouse blaze "
+        "was out by the evening and that about 40 firefighters had worked at the scene. The cause of the "
+        "fire is not yet known, the fire service said.\n"
+    ),
+}
+
+
+@pytest.fixture()
+def bundle(tmp_path: Path) -> Path:
+    for name, text in TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_an_article_has_the_same_id_across_reads_and_bundles(bundle: Path):
+    pipeline = Pipeline()
+    first = pipeline.brief_inputs([str(bundle / "harbour_a.txt"), str(bundle / "harbour_b.txt")], words=60)
+    second = pipeline.brief_inputs([str(bundle / "harbour_c.txt"), str(bundle / "harbour_a.txt")], words=60)
+    id_first = next(a.id for a in first.articles if a.source.endswith("harbour_a.txt"))
+    id_second = next(a.id for a in second.articles if a.source.endswith("harbour_a.txt"))
+    assert id_first == id_second and len(id_first) == 16
+    # A fresh pipeline (another process, another day) gives the same id.
+    assert Pipeline().brief_inputs([str(bundle / "harbour_a.txt")], words=60).articles[0].id == id_first
+    # Ids do not depend on position, and everything in a brief refers to articles by id.
+    ids = {a.id for a in second.articles}
+    for article in second.articles:
+        assert all(s.article == article.id for s in article.sentences)
+        assert all(m.article == article.id for m in article.mentions)
+        assert all(q.article == article.id for q in article.quotes)
+        assert all(f.article == article.id for f in article.figures)
+    for s in second.summary:
+        assert set(s.cites) <= ids and s.article not in s.also
+
+
+def test_the_same_text_from_a_file_and_a_url_has_one_id(bundle: Path):
+    text = TEXTS["harbour_b.txt"].encode("utf-8")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(text)))
+            self.end_headers()
+            self.wfile.write(text)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/story"
+        pipeline = Pipeline()
+        result = pipeline.brief_inputs([str(bundle / "harbour_b.txt"), url, str(bundle / "harbour_a.txt")], words=60)
+    finally:
+        httpd.shutdown()
+    # Read twice, known once: the copy is named in a warning and the article is used once.
+    assert len(result.articles) == 2
+    assert any(not p.fatal and p.input == url and "same article text" in p.message for p in result.problems)
+
+
+def test_process_results_are_reused_when_an_article_joins_two_bundles(bundle: Path):
+    nlp = Parser()  # the real spaCy pipeline; counts the sentences it parses
+    pipeline = Pipeline(nlp=nlp)
+    articles, problems = pipeline.read([str(bundle / name) for name in TEXTS])
+    assert not problems
+    a, b, c = articles
+    pipeline.brief([a, b], words=60)
+    after_first = nlp.parsed_sentences
+    assert after_first > 0
+    # c is new: only its sentences are parsed; a and b come from the cache.
+    pipeline.brief([a, c], words=60)
+    parsed_c = nlp.parsed_sentences - after_first
+    assert 0 < parsed_c <= len(pipeline.process(c).article.sentences)
+    # Nothing new: nothing parsed, and the same brief as before.
+    before = nlp.parsed_sentences
+    again = pipeline.brief([a, b], words=60)
+    assert nlp.parsed_sentences == before
+    assert [s.text for s in again.summary] == [s.text for s in pipeline.brief([a, b], words=60).summary]
+
+
+def test_bundle_work_does_not_leak_into_the_cache(bundle: Path):
+    pipeline = Pipeline()
+    articles, _ = pipeline.read([str(bundle / name) for name in TEXTS])
+    cached = pipeline.process(articles[0]).article
+    before = ([(m.text, m.label, m.canonical) for m in cached.mentions], cached.on_topic, cached.relevance)
+    result = pipeline.brief(articles, words=60)
+    assert result.articles[0] is not cached
+    assert ([(m.text, m.label, m.canonical) for m in cached.mentions], cached.on_topic, cached.relevance) == before
+
+
+def test_pipe_processes_a_stream_and_names_bad_articles(bundle: Path):
+    from crossbrief.model import Article
+
+    pipeline = Pipeline()
+    articles, _ = pipeline.read([str(bundle / name) for name in TEXTS])
+    empty = Article(source="empty.txt", raw_text="   \n\n  ")
+    out = list(pipeline.pipe([*articles, empty], analyse=False))
+    assert [getattr(o, "input", None) for o in out] == [None, None, None, "empty.txt"]
+    assert [o.article.id for o in out[:3]] == [pipeline.process(a).article.id for a in articles]
+
+
+def test_pipe_in_worker_processes_gives_what_process_gives(bundle: Path):
+    pipeline = Pipeline()
+    articles, _ = pipeline.read([str(bundle / name) for name in TEXTS])
+    out = list(pipeline.pipe(articles, workers=2, analyse=False))
+    here = [pipeline.process(a, analyse=False).article for a in articles]
+    assert [o.article.id for o in out] == [a.id for a in here]
+    assert [[s.text for s in o.article.sentences] for o in out] == [[s.text for s in a.sentences] for a in here]
