@@ -168,7 +168,7 @@ def collect(bundles_of, encoder, minilm) -> Pairs:
         if not bundle.candidates:
             continue
         minilm_vectors = np.asarray(minilm.encode([s.text for s in bundle.sentences]), dtype=np.float32)
-        pairs.add(bundle, minilm_vectors, [a.index for a in articles], c)
+        pairs.add(bundle, minilm_vectors, range(len(articles)), c)
     pairs.freeze()
     return pairs
 

@@ -54,7 +54,7 @@ def main() -> None:
     rows = []  # (score, median, gold)
     shipped = []
     for docs, gold in clusters(args.path, args.limit):
-        articles = [segment(Article(source=str(i), raw_text=d, text=d, index=i)) for i, d in enumerate(docs)]
+        articles = [segment(Article(source=str(i), raw_text=d, text=d)) for i, d in enumerate(docs)]
         articles = [a for a in articles if a.sentences]
         if len(articles) != len(docs):
             continue

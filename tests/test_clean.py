@@ -1,7 +1,7 @@
 """Cleaning rules, on text written for these tests (shapes of noise, not any site's strings)."""
 
-from crossbrief.stages.clean import clean
 from crossbrief.model import Article
+from crossbrief.stages.clean import clean
 
 
 def cleaned(raw: str, title: str = "") -> Article:

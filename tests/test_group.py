@@ -1,7 +1,7 @@
 """Which articles belong to the story: topic similarity and event dates (real encoder)."""
 
-from crossbrief.relevance import assess_relevance
 from crossbrief.model import Article
+from crossbrief.relevance import assess_relevance
 from crossbrief.stages.segment import segment
 
 FIRE = [
@@ -19,7 +19,7 @@ RECIPE = ("Whisk the eggs with sugar until pale, then fold in the flour. Bake th
 def bundle(texts: list[str], dates: list[str] | None = None) -> list[Article]:
     articles = []
     for i, text in enumerate(texts):
-        a = Article(source=f"a{i}", raw_text=text, text=text, index=i, date=(dates or [""] * len(texts))[i])
+        a = Article(source=f"a{i}", raw_text=text, text=text, date=(dates or [""] * len(texts))[i])
         articles.append(segment(a))
     return articles
 

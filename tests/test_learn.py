@@ -8,7 +8,6 @@ import json
 import pytest
 
 from crossbrief.errors import InputError
-
 from crossbrief.learn.evaluate import RougeScorer, run_eval
 from crossbrief.learn.train import RougeTokens, rouge_n, sentence_labels
 from crossbrief.runners.batch import run_batch

@@ -12,9 +12,9 @@ from collections import Counter
 
 import pytest
 
-from crossbrief.stages.clean import is_sentence_like, normalise
 from crossbrief.cli import main
 from crossbrief.pipeline import brief
+from crossbrief.stages.clean import is_sentence_like, normalise
 
 NOISE = re.compile(
     r"^\s*(\d{1,3}\s*/\s*\d{1,3}\b|\d{1,3} show all|scroll down|related stories|read more\b|advertisement)"

@@ -10,12 +10,10 @@ import sys
 
 import numpy as np
 import pytest
-
-from crossbrief.settings import Settings
 from scipy.stats import spearmanr
 
-from crossbrief.resources import encoders as embed
 from crossbrief.resources.encoders import StaticEncoder, get_encoder, get_static_encoder, static_model_dir
+from crossbrief.settings import Settings
 
 # (sentence, paraphrase): each pair is about something different from every other pair.
 PAIRS = [

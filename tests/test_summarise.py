@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from crossbrief.errors import InputError, ModelFileError
-
 from crossbrief.summarise.budget import default_budget
 from crossbrief.summarise.documents import articles_from_documents, summarise_documents
 from crossbrief.summarise.filters import is_dangling, suitable

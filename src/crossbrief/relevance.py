@@ -21,8 +21,8 @@ from datetime import date
 
 import numpy as np
 
-from crossbrief.resources.encoders import Encoder, get_encoder
 from crossbrief.model import Article
+from crossbrief.resources.encoders import Encoder, get_encoder
 
 # Tuned on Multi-News validation clusters with the relevance votes (see docs/benchmarks.md).
 MIN_RELEVANCE = 0.55

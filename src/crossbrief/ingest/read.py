@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 from urllib.parse import urlparse
 
 from crossbrief.errors import InputError
-from crossbrief.version import __version__
 from crossbrief.model import Article, Problem
+from crossbrief.version import __version__
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -194,7 +195,7 @@ def article_from_text(text: str, source: str, url: str = "") -> Article:
         url=url,
         date=str(fields.get("date", "")),
         outlet=_outlet_from_url(url) if url else (site or _outlet_from_path(source)),
-        keywords=list(fields.get("keywords", [])),  # type: ignore[arg-type]
+        keywords=list(fields.get("keywords", [])),
         meta=meta,
     )
 

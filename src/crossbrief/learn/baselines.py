@@ -13,7 +13,7 @@ comparison is about which sentences are chosen, not about length.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 

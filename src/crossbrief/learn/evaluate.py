@@ -9,15 +9,12 @@ references; the table shows the mean over clusters, x100.
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import sys
 import time
-from pathlib import Path
-from typing import IO, Iterator, Sequence
+from collections.abc import Sequence
+from typing import IO
 
-from crossbrief.runners.jsonl import open_text, read_clusters
+from crossbrief.runners.jsonl import read_clusters
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 
@@ -97,6 +94,7 @@ def run_eval(
             progress.write(f"crossbrief: {path}: skipped {error}", file=sys.stderr)
             skipped += 1
             continue
+        assert isinstance(docs, list)  # checked above
         docs = [d if isinstance(d, str) else "" for d in docs]
         articles = articles_from_documents(docs)
         budget = words if words is not None else None

@@ -19,6 +19,7 @@ from crossbrief.model.article import (
 from crossbrief.model.brief import Brief, Story, SummarySentence
 from crossbrief.model.facts import (
     EntityCount,
+    Facts,
     FigureClaim,
     FigureGroup,
     QuoteGroup,
@@ -28,7 +29,7 @@ from crossbrief.model.facts import (
 )
 
 __all__ = [
-    "Article", "Brief", "DateMention", "EntityCount", "Figure", "FigureClaim", "FigureGroup",
+    "Article", "Brief", "DateMention", "EntityCount", "Facts", "Figure", "FigureClaim", "FigureGroup",
     "Mention", "Problem", "Quote", "QuoteGroup", "QuoteVersion", "Removal", "Sentence",
     "SingleSourceFact", "Story", "SummarySentence", "TimelineEntry",
 ]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from crossbrief.model.serialise import to_plain
 
 
 @dataclass
@@ -72,7 +69,6 @@ class Article:
     # refers to its article by this id, never by its position in a bundle.
     id: str = ""
     canonical_url: str = ""  # the URL without tracking parameters, fragment or host case, when known
-    index: int = 0  # DEPRECATED, being removed: position in one bundle; use `id`
     text: str = ""  # clean body text
     removed: list[Removal] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
@@ -89,11 +85,6 @@ class Article:
     def label(self) -> str:
         """How the article is named to a reader: outlet, else title, else source."""
         return self.outlet or self.title or self.source
-
-    def to_dict(self) -> dict[str, Any]:
-        data = to_plain(self)
-        data.pop("raw_text", None)
-        return data
 
 
 # -- facts (filled by analyse.py for one article and facts.py across a bundle; see docs/facts.md) --

@@ -19,15 +19,15 @@ import hashlib
 import sys
 import threading
 from collections import OrderedDict
-from pathlib import Path
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from crossbrief import settings
 from crossbrief.settings import STATIC_MODEL_ENV, Settings
-
 
 # -- similarity thresholds: each encoder has its own cosine scale, so each carries its own set --
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import IO, Iterator
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 from crossbrief.errors import InputError, UsageError
 from crossbrief.summarise.documents import document_ids, summarise_documents
@@ -190,6 +191,7 @@ def run_batch(
             with open(out_path, "w", encoding="utf-8") as dst:
                 progress = tqdm(desc="batch", unit="cluster", file=sys.stderr)
                 while window:
+                    results: Iterable[tuple[str, bool, str]]
                     if executor is None:
                         results = map(_summarise_line, window)
                     else:

@@ -64,7 +64,7 @@ def concept_decode(bundle: Bundle, budget: int, require_antecedent: bool = False
     """Greedy budgeted concept coverage (see above); indices into `bundle.sentences`."""
     pool = [i for i in bundle.candidates if words_of(bundle.sentences[i].text) >= CONCEPT_MIN_WORDS]
     concepts = [concepts_of(bundle.sentences[i].text) for i in pool]
-    articles_using: dict[tuple[str, ...], set[int]] = {}
+    articles_using: dict[tuple[str, ...], set[str]] = {}
     for i, found in zip(pool, concepts):
         for c in found:
             articles_using.setdefault(c, set()).add(bundle.sentences[i].article)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
 
 import numpy as np
 
@@ -23,7 +24,7 @@ def summarise(
     encoder=None,
     cite_encoder=None,
     readable: bool = False,
-    selector: Selector | None | bool = False,
+    selector: Selector | None | Literal[False] = False,
 ) -> list[SummarySentence]:
     """The cited extractive summary of a bundle of cleaned, segmented articles.
 

@@ -55,7 +55,7 @@ class LexicalPrior:
         self.ngrams = int(ngrams)
 
     @classmethod
-    def from_payload(cls, payload: dict) -> LexicalPrior:
+    def from_payload(cls, payload: object) -> LexicalPrior:
         """From the model file's form (see to_payload); ValueError if it is malformed."""
         if not isinstance(payload, dict):
             raise ValueError("lexical prior: not an object")
@@ -161,6 +161,7 @@ class Selector:
         if self._uses_lexical:
             if texts is None or len(texts) != len(features):
                 raise ValueError("this selector scores sentence texts too: pass one text per feature row")
+            assert self.lexical is not None  # set whenever _uses_lexical is
             x = np.hstack([x, self.lexical.score(texts)[:, None]])
         return x
 
