@@ -107,7 +107,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         _say("no usable articles: nothing to brief")
         return EXIT_UNUSABLE
     fmt = _format_for(args)
-    from crossbrief.render.formats import to_html, to_json, to_markdown
+    from crossbrief.render import to_html, to_json, to_markdown
 
     rendered = {"md": to_markdown, "json": to_json, "html": to_html}[fmt](result)
     _write(rendered if rendered.endswith("\n") else rendered + "\n", args.output)
