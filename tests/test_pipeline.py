@@ -133,3 +133,28 @@ def test_pipe_in_worker_processes_gives_what_process_gives(bundle: Path):
     here = [pipeline.process(a, analyse=False).article for a in articles]
     assert [o.article.id for o in out] == [a.id for a in here]
     assert [[s.text for s in o.article.sentences] for o in out] == [[s.text for s in a.sentences] for a in here]
+
+
+def test_threads_share_one_pipeline(bundle: Path):
+    """Two threads brief at once through one Pipeline (spaCy copy per thread, encoders shared
+    without a lock around their forward pass) and get what one thread gets alone."""
+    pipeline = Pipeline()
+    articles, _ = pipeline.read([str(bundle / name) for name in TEXTS])
+    alone = [(s.text, s.cites) for s in Pipeline().brief(articles, words=60).summary]
+    results: list[list] = []
+    errors: list[BaseException] = []
+
+    def run(order):
+        try:
+            brief = pipeline.brief(order, words=60)
+            results.append([(s.text, s.cites) for s in brief.summary])
+        except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(articles,)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors and len(results) == 2
+    assert results[0] == results[1] == alone
