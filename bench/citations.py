@@ -145,7 +145,10 @@ def best(pairs: Pairs, settings, rows=slice(None)) -> tuple[Thresholds, tuple]:
 
 
 def fmt(t: Thresholds, prf) -> str:
-    return f"cite {t.cite:.2f} strong {t.strong:.2f} figure {t.figure:.2f}:  P {prf[0]:.3f}  R {prf[1]:.3f}  F1 {prf[2]:.3f}"
+    return (
+        f"cite {t.cite:.2f} strong {t.strong:.2f} figure {t.figure:.2f}:"
+        f"  P {prf[0]:.3f}  R {prf[1]:.3f}  F1 {prf[2]:.3f}"
+    )
 
 
 def check_against_cite(pairs: Pairs, t: Thresholds) -> int:

@@ -82,7 +82,14 @@ def evaluate(path: Path, only: set[str] | None = None) -> dict[str, dict[str, fl
                 start = a["text"].find(g["text"])
                 span = (start, start + len(g["text"]))
                 c["fig_gold"] += 1
-                hit = next((k for k, f in enumerate(preds) if _overlap((f.start, f.end), span) and abs(f.value - g["value"]) < 1e-6), None)
+                hit = next(
+                    (
+                        k
+                        for k, f in enumerate(preds)
+                        if _overlap((f.start, f.end), span) and abs(f.value - g["value"]) < 1e-6
+                    ),
+                    None,
+                )
                 key = (i, "f", j)
                 gold_fig_labels[key] = g.get("group", "")
                 if g.get("group"):
@@ -126,15 +133,35 @@ def evaluate(path: Path, only: set[str] | None = None) -> dict[str, dict[str, fl
             if best and labels.count(best) == len(labels):
                 c["status_ok"] += facts.figures[int(best[1:])].status == status
     return {
-        "figure extraction": {"precision": _ratio(c["fig_tp_pred"], c["fig_pred"]), "recall": _ratio(c["fig_tp_gold"], c["fig_gold"]),
-                              "n_gold": c["fig_gold"], "n_pred": c["fig_pred"], "kind accuracy": _ratio(c["kind_ok"], c["fig_tp_gold"])},
-        "quote-speaker attribution": {"precision": _ratio(c["q_ok"], c["q_pred"]), "recall": _ratio(c["q_ok"], c["q_gold"]),
-                                      "n_gold": c["q_gold"], "n_pred": c["q_pred"]},
-        "figure grouping (pairs)": {"precision": _ratio(c["fg_tp"], c["fg_pred"]), "recall": _ratio(c["fg_tp"], c["fg_gold"]),
-                                    "n_gold": c["fg_gold"], "n_pred": c["fg_pred"]},
-        "group status (agree/differ), whole groups only": {"accuracy": _ratio(c["status_ok"], c["status_n"]), "n_gold": c["status_n"]},
-        "quote grouping (pairs)": {"precision": _ratio(c["qg_tp"], c["qg_pred"]), "recall": _ratio(c["qg_tp"], c["qg_gold"]),
-                                   "n_gold": c["qg_gold"], "n_pred": c["qg_pred"]},
+        "figure extraction": {
+            "precision": _ratio(c["fig_tp_pred"], c["fig_pred"]),
+            "recall": _ratio(c["fig_tp_gold"], c["fig_gold"]),
+            "n_gold": c["fig_gold"],
+            "n_pred": c["fig_pred"],
+            "kind accuracy": _ratio(c["kind_ok"], c["fig_tp_gold"]),
+        },
+        "quote-speaker attribution": {
+            "precision": _ratio(c["q_ok"], c["q_pred"]),
+            "recall": _ratio(c["q_ok"], c["q_gold"]),
+            "n_gold": c["q_gold"],
+            "n_pred": c["q_pred"],
+        },
+        "figure grouping (pairs)": {
+            "precision": _ratio(c["fg_tp"], c["fg_pred"]),
+            "recall": _ratio(c["fg_tp"], c["fg_gold"]),
+            "n_gold": c["fg_gold"],
+            "n_pred": c["fg_pred"],
+        },
+        "group status (agree/differ), whole groups only": {
+            "accuracy": _ratio(c["status_ok"], c["status_n"]),
+            "n_gold": c["status_n"],
+        },
+        "quote grouping (pairs)": {
+            "precision": _ratio(c["qg_tp"], c["qg_pred"]),
+            "recall": _ratio(c["qg_tp"], c["qg_gold"]),
+            "n_gold": c["qg_gold"],
+            "n_pred": c["qg_pred"],
+        },
     }
 
 

@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=None)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", default=None, help="also write the figures to this file")
-    parser.add_argument("--workers", type=int, default=None, help="speed: batch worker processes (default: one per core)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="speed: batch worker processes (default: one per core)"
+    )
     parser.add_argument("--systems", default=None,
                         help="comma-separated systems to score (default: crossbrief and every baseline)")
     args = parser.parse_args(argv)
@@ -56,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             from crossbrief.runners.batch import default_workers
 
-            code = run_batch(str(src), str(Path(tmp) / "out.jsonl"), args.words, workers=args.workers or default_workers())
+            code = run_batch(
+                str(src), str(Path(tmp) / "out.jsonl"), args.words, workers=args.workers or default_workers()
+            )
             seconds = time.perf_counter() - t0
         result = {"clusters": n, "seconds": seconds, "clusters_per_second": n / seconds, "exit": code}
         print(f"{n} clusters in {seconds:.1f} s: {n / seconds:.1f} clusters/s (exit {code})")

@@ -103,7 +103,9 @@ def main() -> None:
     for _ in range(3):
         for threads in (1, 2):
             env = dict(os.environ, RAYON_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
-            cmd = [sys.executable, __file__, "--speed-child", str(tmp)] + (["--model", args.model] if args.model else [])
+            cmd = [sys.executable, __file__, "--speed-child", str(tmp)] + (
+                ["--model", args.model] if args.model else []
+            )
             r = json.loads(subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout)
             if threads not in best or r["encode_s"] < best[threads]["encode_s"]:
                 best[threads] = r

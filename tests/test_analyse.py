@@ -37,7 +37,8 @@ def make(text: str, date: str = "", n: int = 0) -> Article:
 
 
 FLOOD = (
-    "Flooding in the river town of Marlow killed at least 12 people on Tuesday, according to the regional fire service.\n"
+    "Flooding in the river town of Marlow killed at least 12 people on Tuesday, "
+    "according to the regional fire service.\n"
     "About 3,000 residents were evacuated from their homes. The army said no more than 200 soldiers had been deployed "
     "and that between 40 and 50 boats were in use.\n"
     "“We have never seen water this high,” said Mayor Jane Holloway. She added that the next two and a half days "
@@ -62,7 +63,8 @@ def test_number_kinds_and_ranges() -> None:
     text = "about 900 fighters, 900 to 1,000 members, up to 1,000 men, no more than 8,000 rebels, more than 600 dead"
     found = [(n.kind, n.value, n.high) for n in find_numbers(text)]
     assert found == [
-        ("about", 900, 900), ("range", 900, 1000), ("at most", 1000, 1000), ("at most", 8000, 8000), ("at least", 600, None),
+        ("about", 900, 900), ("range", 900, 1000), ("at most", 1000, 1000), ("at most", 8000, 8000),
+        ("at least", 600, None),
     ]
 
 
@@ -155,7 +157,10 @@ def test_no_numbers_or_quotes_gives_empty_sections() -> None:
 
 
 def test_unbalanced_quotes_do_not_swallow_the_article() -> None:
-    text = "He said “this never closes.\nThe next paragraph has 40 boats and is not a quote.\n“Nested ‘inner’ quote” she said."
+    text = (
+        "He said “this never closes.\nThe next paragraph has 40 boats and is not a quote.\n"
+        "“Nested ‘inner’ quote” she said."
+    )
     spans = quote_spans(text)
     assert all("\n" not in text[a:b] for a, b, _ in spans)
     assert not any("40 boats" in text[a:b] for a, b, _ in spans)
@@ -246,7 +251,10 @@ def test_counted_thing_from_event_nouns_compounds_and_subjects() -> None:
 
 
 def test_actor_of_a_figure_is_kept_apart_from_its_source() -> None:
-    text = "The European Union pledged 20 million euros in aid, officials said. The government has released 15 million euros."
+    text = (
+        "The European Union pledged 20 million euros in aid, officials said. "
+        "The government has released 15 million euros."
+    )
     figures = {f.value: f for f in analyse(make(text)).figures}
     assert figures[20_000_000].qualifier == "European Union"
     assert figures[15_000_000].qualifier == "government"

@@ -73,7 +73,9 @@ def test_html_through_trafilatura(tmp_path: Path):
 
 def test_json_and_jsonl_objects(tmp_path: Path):
     one = tmp_path / "one.json"
-    one.write_text(json.dumps({"text": BODY, "title": "Depot", "url": "https://x.test/a", "date": "2025-05-06", "outlet": "X"}))
+    one.write_text(
+        json.dumps({"text": BODY, "title": "Depot", "url": "https://x.test/a", "date": "2025-05-06", "outlet": "X"})
+    )
     many = tmp_path / "many.jsonl"
     many.write_text(json.dumps({"text": BODY}) + "\n" + json.dumps({"title": "no text"}) + "\n{broken\n")
     articles, problems = read_inputs([str(one), str(many)])

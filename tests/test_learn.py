@@ -76,8 +76,8 @@ def test_batch_output_order_errors_and_budget(tmp_path):
                  {"documents": [DOC_B, 3]}, {"id": "c", "documents": [DOC_B]}])
     out = tmp_path / "out.jsonl"
     assert run_batch(str(src), str(out), words=40, workers=1) == 1
-    lines = [json.loads(l) for l in out.read_text().splitlines()]
-    assert [l.get("id") for l in lines] == ["a", "bad", 2, 3, "c"]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [rec.get("id") for rec in lines] == ["a", "bad", 2, 3, "c"]
     assert "error" in lines[1] and "error" in lines[2] and "error" in lines[3]
     first = lines[0]
     assert first["summary"] == "\n".join(s["text"] for s in first["sentences"])
@@ -93,7 +93,9 @@ def test_eval_prints_all_systems(tmp_path):
     import io
 
     src = tmp_path / "eval.jsonl"
-    src.write_text(json.dumps({"documents": [DOC_A, DOC_B], "summary": "The council passed a 12 million dollar budget."}) + "\n")
+    src.write_text(
+        json.dumps({"documents": [DOC_A, DOC_B], "summary": "The council passed a 12 million dollar budget."}) + "\n"
+    )
     buf = io.StringIO()
     result = run_eval(str(src), words=30, limit=None, out=buf)
     assert set(result["systems"]) == {"crossbrief", "lead", "tfidf-mmr", "lexrank", "textrank"}
@@ -210,7 +212,9 @@ def test_fit_lexical_on_bundles(tmp_path):
     texts = [b.sentences[i].text for b, _, _ in data[:1] for i in b.candidates]
     scores = prior.score(texts)
     assert len(texts) == 4
-    assert min(s for t, s in zip(texts, scores) if "Readers" not in t) > max(s for t, s in zip(texts, scores) if "Readers" in t)
+    assert min(s for t, s in zip(texts, scores) if "Readers" not in t) > max(
+        s for t, s in zip(texts, scores) if "Readers" in t
+    )
     with pytest.raises(InputError, match="at least 2 labelled clusters"):
         fit_lexical(data[:1], min_df=1)
 

@@ -35,7 +35,10 @@ def test_ellipsis_inside_a_quote_is_not_a_boundary_before_lowercase():
 
 
 def test_sentences_glued_by_scraping_are_split():
-    text = "The bridge was closed.Engineers said it was unsafe.\u201cWe had no choice,\u201d he said.Traffic was diverted."
+    text = (
+        "The bridge was closed.Engineers said it was unsafe."
+        "\u201cWe had no choice,\u201d he said.Traffic was diverted."
+    )
     assert sentences(text) == [
         "The bridge was closed.",
         "Engineers said it was unsafe.",

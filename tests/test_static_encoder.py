@@ -17,9 +17,15 @@ from crossbrief.settings import Settings
 
 # (sentence, paraphrase): each pair is about something different from every other pair.
 PAIRS = [
-    ("The dam's spillway failed after four days of heavy rain.", "Heavy rain caused the spillway of the dam to collapse."),
+    (
+        "The dam's spillway failed after four days of heavy rain.",
+        "Heavy rain caused the spillway of the dam to collapse.",
+    ),
     ("The president signed the bill into law on Tuesday.", "On Tuesday the president signed the legislation."),
-    ("Police arrested two men after the bank robbery.", "Two suspects were detained by police following the robbery of a bank."),
+    (
+        "Police arrested two men after the bank robbery.",
+        "Two suspects were detained by police following the robbery of a bank.",
+    ),
     (
         "Shares of the company fell sharply after the earnings report.",
         "The company's stock dropped steeply following its quarterly results.",

@@ -110,13 +110,16 @@ def _large_bundle() -> list[str]:
     for k in range(25):
         town = towns[k % len(towns)]
         dam = (
-            f"The dam on the Vell River failed early on Tuesday after four days of heavy rain, flooding homes in {town}."
+            f"The dam on the Vell River failed early on Tuesday after four days of heavy rain, "
+            f"flooding homes in {town}."
             if k % 3
-            else f"Early on Tuesday the Vell River dam gave way after four days of heavy rain and flooded homes in {town}."
+            else f"Early on Tuesday the Vell River dam gave way after four days of heavy rain "
+            f"and flooded homes in {town}."
         )
         sentences = [
             dam,
-            f"Rescue teams from the state emergency service evacuated about 3,000 residents from the valley overnight, officials in {town} said.",
+            f"Rescue teams from the state emergency service evacuated about 3,000 residents from the valley overnight, "
+            f"officials in {town} said.",
         ]
         for j in range(4):
             # Made-up words unique to this article: local colour no other outlet shares.
@@ -155,7 +158,8 @@ def test_a_selector_refuses_vectors_from_another_static_model():
     from crossbrief.summarise.selector import MODEL_FILE, Selector, set_selector
 
     payload = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    payload["encoder_probe"] = [[round(-x, 4) for x in row] for row in payload["encoder_probe"]]  # as if trained on other vectors
+    # as if trained on other vectors
+    payload["encoder_probe"] = [[round(-x, 4) for x in row] for row in payload["encoder_probe"]]
     set_selector(Selector(payload))
     try:
         with pytest.raises(ModelFileError, match="trained on other vectors"):
@@ -227,7 +231,10 @@ def test_concept_coverage_also_keeps_pronoun_led_sentences_with_their_antecedent
     from crossbrief.summarise.large import concept_decode
 
     # The rescue sentence now opens with "They": it reads only after the dam sentence of its article.
-    docs = [d.replace("Rescue teams from the state emergency service evacuated", "They said rescue teams evacuated") for d in _large_bundle()]
+    docs = [
+        d.replace("Rescue teams from the state emergency service evacuated", "They said rescue teams evacuated")
+        for d in _large_bundle()
+    ]
     bundle = build_bundle(articles_from_documents(docs))
     without = concept_decode(bundle, 60)
     assert any(needs_antecedent(bundle.sentences[i].text) for i in without)  # the rule below has work to do

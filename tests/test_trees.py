@@ -60,7 +60,9 @@ def test_other_missing_modes_and_many_rows(zero_as_missing, use_missing):
 def test_single_leaf_trees_and_no_trees():
     X = np.zeros((50, 3))
     y = np.full(50, 2.5)  # nothing to split on: every tree is a single leaf
-    booster = lgb.train({"objective": "regression", "verbose": -1, "min_data_in_leaf": 1}, lgb.Dataset(X, y), num_boost_round=3)
+    booster = lgb.train(
+        {"objective": "regression", "verbose": -1, "min_data_in_leaf": 1}, lgb.Dataset(X, y), num_boost_round=3
+    )
     ens = TreeEnsemble.from_lightgbm(booster.model_to_string())
     assert np.allclose(ens.predict(X[:4]), booster.predict(X[:4]))
     header = booster.model_to_string().split("\nTree=")[0]
@@ -69,7 +71,9 @@ def test_single_leaf_trees_and_no_trees():
 
 def test_a_corrupt_tree_is_refused_not_misread():
     X, y = _data()
-    model = lgb.train({"objective": "regression", "num_leaves": 7, "verbose": -1}, lgb.Dataset(X, y), num_boost_round=2).model_to_string()
+    model = lgb.train(
+        {"objective": "regression", "num_leaves": 7, "verbose": -1}, lgb.Dataset(X, y), num_boost_round=2
+    ).model_to_string()
     head, _, rest = model.partition("left_child=")
     children, _, tail = rest.partition("\n")
     bad = children.split()

@@ -166,7 +166,9 @@ class Pipeline:
                 self._cache.popitem(last=False)
         return done
 
-    def pipe(self, articles: Iterable[Article], *, workers: int = 1, analyse: bool = True) -> Iterator[Processed | Problem]:
+    def pipe(
+        self, articles: Iterable[Article], *, workers: int = 1, analyse: bool = True
+    ) -> Iterator[Processed | Problem]:
         """`process` over a stream, in order: a Processed per article, or a Problem naming it.
 
         With workers > 1, articles are processed in that many forkserver processes, each with its
@@ -235,7 +237,9 @@ class Pipeline:
             return result
         if len(articles) == 1:
             problems.append(
-                Problem(articles[0].source, "only one usable article: the brief has nothing to cross-check", fatal=False)
+                Problem(
+                    articles[0].source, "only one usable article: the brief has nothing to cross-check", fatal=False
+                )
             )
         if facts:
             from crossbrief.stages.analyse import analyse_in_bundle

@@ -137,7 +137,10 @@ def run_eval(
 
 def print_table(result: dict, out: IO[str] | None = None) -> None:
     out = out or sys.stdout  # looked up at call time: the current standard output
-    header = f"{'system':<12} {'R1 F':>6} {'R2 F':>6} {'RLs F':>6} | {'R1 R':>6} {'R2 R':>6} {'RLs R':>6} | {'words':>6}"
+    header = (
+        f"{'system':<12} {'R1 F':>6} {'R2 F':>6} {'RLs F':>6} | "
+        f"{'R1 R':>6} {'R2 R':>6} {'RLs R':>6} | {'words':>6}"
+    )
     print(f"{result['clusters']} clusters ({result['skipped']} skipped), budget: "
           f"{result['words'] if result['words'] else 'default policy'}", file=out)
     print(header, file=out)

@@ -1,7 +1,8 @@
 """Training the sentence selector (`crossbrief train`) and batch summarisation (`crossbrief batch`).
 
 The selector scores candidate sentences from the features of `summarise.build_bundle` and from
-a lexical prior over the sentence's own words (`fit_lexical`); the labels say how much of a sentence is in the human reference summary:
+a lexical prior over the sentence's own words (`fit_lexical`); the labels say how much of a
+sentence is in the human reference summary:
 
     label = (matched unigrams + 2 * matched bigrams) / (unigrams + bigrams), stemmed, clipped
 
@@ -88,7 +89,9 @@ def rouge_n(summary_tokens: Sequence[str], reference_tokens: Sequence[str], n: i
     return p, rec, f
 
 
-def _count_matrix(token_lists: Sequence[Sequence[str]], reference: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+def _count_matrix(
+    token_lists: Sequence[Sequence[str]], reference: Sequence[str], n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Counts of the reference's n-grams in each sentence (rows) and in the reference itself."""
     ref = ngrams(reference, n)
     vocab = {g: k for k, g in enumerate(ref)}
@@ -166,7 +169,12 @@ def load_clusters(path: str, limit: int | None, skip: int = 0) -> list[dict]:
         if error or not row:
             continue
         docs = row.get("documents")
-        if isinstance(docs, list) and docs and references_of(row) and any(isinstance(d, str) and d.strip() for d in docs):
+        if (
+            isinstance(docs, list)
+            and docs
+            and references_of(row)
+            and any(isinstance(d, str) and d.strip() for d in docs)
+        ):
             rows.append(row)
     return rows[skip:]
 
@@ -178,7 +186,9 @@ def featurise(rows: Sequence[dict], encoder, with_labels: bool = True):
     from crossbrief.learn.evaluate import references_of
 
     tok = RougeTokens()
-    articles_per_row = [articles_from_documents([d if isinstance(d, str) else "" for d in r["documents"]]) for r in rows]
+    articles_per_row = [
+        articles_from_documents([d if isinstance(d, str) else "" for d in r["documents"]]) for r in rows
+    ]
     out = []
     for row, arts in tqdm(list(zip(rows, articles_per_row)), desc="features", unit="cluster", file=sys.stderr):
         bundle = build_bundle(arts, encoder)
@@ -253,7 +263,9 @@ def fit_lexical(data, oracle_weight: float = ORACLE_WEIGHT, min_df: int = LEXICA
         oof[test] = model.predict(X[test])
     model = Ridge(alpha=LEXICAL_ALPHA, solver="sparse_cg", tol=1e-4).fit(X, y)
     terms = vectoriser.get_feature_names_out()
-    prior = LexicalPrior({str(t): float(c) for t, c in zip(terms, model.coef_)}, float(model.intercept_), LEXICAL_NGRAMS)
+    prior = LexicalPrior(
+        {str(t): float(c) for t, c in zip(terms, model.coef_)}, float(model.intercept_), LEXICAL_NGRAMS
+    )
     columns = {id(b): oof[starts[k] : starts[k + 1]] for k, (b, _) in enumerate(labelled)}
     return prior, columns
 
@@ -284,7 +296,9 @@ def fit(
     return lgb.train({**LGB_PARAMS, **(params or {})}, ds, num_boost_round=rounds)
 
 
-def quick_rouge(data, scores_per_cluster, policy: dict, tok: RougeTokens | None = None, words: int | None = None) -> dict[str, float]:
+def quick_rouge(
+    data, scores_per_cluster, policy: dict, tok: RougeTokens | None = None, words: int | None = None
+) -> dict[str, float]:
     """Mean ROUGE-1/2 F1 (x100) of decoded summaries; rouge-score's numbers without Lsum (fast)."""
     tok = tok or RougeTokens()
     r1 = r2 = 0.0
@@ -336,7 +350,10 @@ def train(
     t0 = time.time()
     rows = load_clusters(train_path, None if limit is None else limit + holdout)
     if len(rows) <= holdout:
-        raise InputError(f"only {len(rows)} usable clusters, need more than {holdout} (the last {holdout} tune the length policy)")
+        raise InputError(
+            f"only {len(rows)} usable clusters, need more than {holdout} "
+            f"(the last {holdout} tune the length policy)"
+        )
     encoder = get_static_encoder()
     data = featurise(rows, encoder)
     train_part, held = data[:-holdout], data[-holdout:]

@@ -141,7 +141,9 @@ class MiniLMEncoder:
             v = split(self._linear(x, p + ".attention.self.value"))
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
             ctx = ctx.transpose(1, 2).reshape(batch, length, self.dim)
-            x = self._layer_norm(x + self._linear(ctx, p + ".attention.output.dense"), p + ".attention.output.LayerNorm")
+            x = self._layer_norm(
+                x + self._linear(ctx, p + ".attention.output.dense"), p + ".attention.output.LayerNorm"
+            )
             h = F.gelu(self._linear(x, p + ".intermediate.dense"))
             x = self._layer_norm(x + self._linear(h, p + ".output.dense"), p + ".output.LayerNorm")
         m = mask.unsqueeze(-1).to(x.dtype)

@@ -70,7 +70,10 @@ def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[
         warning = ""
         if not record["sentences"]:
             budget = f"{words} words" if words else "the budget"
-            warning = f"warning: line {line_no} (id {record['id']}): empty summary, no candidate sentence fits in {budget}"
+            warning = (
+                f"warning: line {line_no} (id {record['id']}): empty summary, "
+                f"no candidate sentence fits in {budget}"
+            )
         return json.dumps(record, ensure_ascii=False), True, warning
     given = row.get("id", position) if isinstance(row, dict) else position
     message = f"line {line_no}: {error}"

@@ -36,7 +36,8 @@ _LINK_PREFIX = re.compile(
 )
 # Words of the page around an article. Only applied to short lines (see _is_interface).
 _INTERFACE = re.compile(
-    r"^\s*(scroll (down|up)( for (the )?(video|pictures?|more))?|related (stories|articles|coverage|content|links|topics)|"
+    r"^\s*(scroll (down|up)( for (the )?(video|pictures?|more))?|"
+    r"related (stories|articles|coverage|content|links|topics)|"
     r"read more|advertisement|sponsored( content)?|click here.*|share (this|on|via).*|follow us.*|"
     r"sign up.*|subscribe.*|most (read|popular|viewed|shared)|watch( the)? video|video|play video|"
     r"image (copyright|caption|source).*|photo(graph)?( credit)?:.*|picture:.*|copyright.*|©.*|"
@@ -201,7 +202,7 @@ def clean(article: Article) -> Article:
     _mark_bullet_summary(lines, body_words)
     _mark_footer(lines)
 
-    for i, ln in enumerate(lines):
+    for ln in lines:
         text = ln.text
         if _LINK_PREFIX.match(text) and _words(text) <= 25:
             ln.drop("link", "link to another article")

@@ -106,7 +106,9 @@ def unify_bundle(articles: Sequence[Article], roles: dict[str, str] | None = Non
         if hit:
             return hit[0]
         toks = name_tokens(clean_name(text, "PERSON"))
-        matches = {p for p in people if toks and len(name_tokens(p)) > len(toks) and name_tokens(p)[-len(toks):] == toks}
+        matches = {
+            p for p in people if toks and len(name_tokens(p)) > len(toks) and name_tokens(p)[-len(toks):] == toks
+        }
         return matches.pop() if len(matches) == 1 else text
 
     for article in articles:

@@ -16,17 +16,24 @@ _MONTHS = {
     "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3,
     "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
 _MONTH_FULL = r"(?:January|February|March|April|June|July|August|September|October|November|December)"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DATE_PATTERNS = [
     ("md", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d\d)\b)?")),
-    ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH})(?:,?\s+(?P<y>(?:19|20)\d\d)\b)?")),
+    ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH})"
+                      rf"(?:,?\s+(?P<y>(?:19|20)\d\d)\b)?")),
     ("my", re.compile(rf"\b(?P<m>{_MONTH_FULL}|May)\s+(?P<y>(?:19|20)\d\d)\b")),
     ("m", re.compile(rf"\b(?:in|since|until|by|last|this|early|late|mid|from)\s+(?P<core>(?P<m>{_MONTH_FULL}))\b")),
     ("y", re.compile(r"\b(?:in|since|by|until|during|from)\s+(?P<core>(?P<y>(?:19|20)\d\d))\b(?!\s*[-–]?\s*\d)")),
-    ("wd", re.compile(r"\b(?:(?P<rel>last|this|next|on|since)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-    ("rel", re.compile(r"\b(?P<rel>today|yesterday|tomorrow|tonight|(?:earlier |later )?(?:last|this|next) (?:week|month|year|weekend)|(?P<n>\w+) (?P<u>days|weeks|months|years) ago)\b", re.I)),
+    ("wd", re.compile(r"\b(?:(?P<rel>last|this|next|on|since)\s+)?"
+                      r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("rel", re.compile(r"\b(?P<rel>today|yesterday|tomorrow|tonight|"
+                       r"(?:earlier |later )?(?:last|this|next) (?:week|month|year|weekend)|"
+                       r"(?P<n>\w+) (?P<u>days|weeks|months|years) ago)\b", re.I)),
 ]
 
 
@@ -116,7 +123,9 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date | None) -> tuple[str, st
 
 # A bare weekday is the past one in news ("said on Monday"), unless its own clause looks ahead.
 _AHEAD = re.compile(
-    r"\b(?:will|won't|shall|would|until|till|forecast|expected|scheduled|due|plans?|planned|set to|is to|are to)\b", re.I
+    r"\b(?:will|won't|shall|would|until|till|forecast|expected|scheduled|"
+    r"due|plans?|planned|set to|is to|are to)\b",
+    re.I,
 )
 _SAID_ON = re.compile(r"\b(?:said|says|told|announced|added|reported)\s+(?:on\s+|late\s+|early\s+)?$", re.I)
 

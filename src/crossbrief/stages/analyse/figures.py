@@ -26,7 +26,9 @@ _PEOPLE = {
 }
 _POLICE = {"police", "policeman", "policemen", "officer", "guard", "policewoman"}
 _CHILDREN = {"child", "kid", "minor", "baby", "infant", "boy", "girl", "student", "pupil"}
-_FIGHTERS = {"fighter", "rebel", "militant", "insurgent", "jihadist", "gunman", "combatant", "member", "extremist", "terrorist"}
+_FIGHTERS = {
+    "fighter", "rebel", "militant", "insurgent", "jihadist", "gunman", "combatant", "member", "extremist", "terrorist",
+}
 _SOLDIERS = {"soldier", "troop", "serviceman", "servicemen", "personnel"}
 _EVENTS = {
     "killed": {"kill", "die", "dead", "death", "murder", "massacre", "execute", "slay", "perish", "fatality", "toll"},
@@ -37,7 +39,11 @@ _EVENTS = {
 }
 _EVENT_OF = {lemma: event for event, lemmas in _EVENTS.items() for lemma in lemmas}
 _SINCE = re.compile(r"\bsince\s+(?P<what>[^,.;:]{2,40})", re.I)
-_PERIOD = re.compile(r"\b(?:over|in|during|for|within)\s+the\s+(?:past|last|previous|next)\s+(?:[\w-]+\s+){0,2}?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
+_PERIOD = re.compile(
+    r"\b(?:over|in|during|for|within)\s+the\s+(?:past|last|previous|next)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:days?|weeks?|months?|years?|hours?)\b",
+    re.I,
+)
 
 
 # Nouns that count the same thing in other words (docs/facts.md); other near-synonyms ("cars" and
@@ -121,7 +127,12 @@ def _plausible_noun(t: Any, last: Any) -> bool:
 def _counted_noun(last: Any, own: set[int]) -> Any | None:
     """The noun a number counts: its syntactic head, else the first noun to its right."""
     head = last.head
-    if last.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN") and head.i > last.i and head.i not in own:
+    if (
+        last.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.i > last.i
+        and head.i not in own
+    ):
         return head if _plausible_noun(head, last) else None
     return _noun_to_the_right(last, own) or _noun_holding(last) or _noun_of_subject(last, own)
 
@@ -145,7 +156,9 @@ def _noun_of_subject(last: Any, own: set[int]) -> Any | None:
     if node.lemma_.lower() not in _LEVEL_VERBS:
         return None
     for c in node.children:
-        if c.dep_ == "nsubj" and c.i not in own and (c.pos_ == "NOUN" or (c.pos_ == "PROPN" and c.i == c.sent.start and not list(c.children))):
+        if c.dep_ == "nsubj" and c.i not in own and (
+            c.pos_ == "NOUN" or (c.pos_ == "PROPN" and c.i == c.sent.start and not list(c.children))
+        ):
             return c  # a capitalised first word alone ("Turnout") is taken as a common noun
     return None
 
@@ -193,13 +206,20 @@ def _noun_to_the_right(last: Any, own: set[int]) -> Any | None:
         t = doc[i]
         if _aside_mark(t) and i > last.i + 1:
             # "900 former Jabhat al-Nusra - now calling themselves ... - fighters": skip the aside.
-            close = next((j for j in range(i + 1, min(len(doc), i + 14)) if _aside_mark(doc[j]) or doc[j].text == ")"), None)
+            close = next(
+                (j for j in range(i + 1, min(len(doc), i + 14)) if _aside_mark(doc[j]) or doc[j].text == ")"), None
+            )
             if close is not None:
                 i, stop = close + 1, min(len(doc), close + 6)
                 continue
         if t.i in own:
             return None
-        if t.pos_ == "NOUN" and t.lemma_.lower() in TIME_UNITS and i > 0 and doc[i - 1].lower_ in ("a", "an", "per", "each", "every"):
+        if (
+            t.pos_ == "NOUN"
+            and t.lemma_.lower() in TIME_UNITS
+            and i > 0
+            and doc[i - 1].lower_ in ("a", "an", "per", "each", "every")
+        ):
             i += 1  # "$900 million a year": a rate, not the thing counted
             continue
         if t.pos_ == "NOUN" or (t.pos_ == "PROPN" and t.tag_ == "NNPS"):
@@ -210,7 +230,9 @@ def _noun_to_the_right(last: Any, own: set[int]) -> Any | None:
     return None
 
 
-def _describe(f: Figure, noun: Any | None, toks: list[Any], p: ParsedSentence, ctx: ArticleContext, own: set[int]) -> None:
+def _describe(
+    f: Figure, noun: Any | None, toks: list[Any], p: ParsedSentence, ctx: ArticleContext, own: set[int]
+) -> None:
     """Fill counted, measure, qualifier, event and place from the parse around the number."""
     if noun is not None and noun.lemma_.lower() in _CONTAINER_NOUNS:
         # "the number of deaths", "a total of 1,342 cases": what the number is a number of
@@ -223,8 +245,12 @@ def _describe(f: Figure, noun: Any | None, toks: list[Any], p: ParsedSentence, c
         compound = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i < noun.i]
         if lemma in _CHANGE_NOUNS and compound:
             lemma = compound[-1].lemma_.lower()  # "1,500 job losses" counts jobs
-        f.counted_key = counted_class(lemma, noun.tag_ == "NNPS" or (noun.ent_type_ == "NORP" and noun.text.endswith("s")))
-        if lemma in _EVENT_NOUNS and not (lemma == "life" and noun.head.lemma_.lower() not in ("claim", "take", "lose", "cost")):
+        f.counted_key = counted_class(
+            lemma, noun.tag_ == "NNPS" or (noun.ent_type_ == "NORP" and noun.text.endswith("s"))
+        )
+        if lemma in _EVENT_NOUNS and not (
+            lemma == "life" and noun.head.lemma_.lower() not in ("claim", "take", "lose", "cost")
+        ):
             f.counted_key = "people"  # "31 deaths", "claimed 27 lives": people, event below
         if lemma in CURRENCY_WORDS:
             f.unit = f.unit or CURRENCY_WORDS[lemma]
@@ -289,7 +315,9 @@ def _actor(anchor: Any, ctx: ArticleContext, p: ParsedSentence, own: set[int]) -
         if node.head.i == node.i:
             return ""
         node = node.head
-    if node.pos_ not in ("VERB", "AUX") or (node.lemma_.lower() in _ATTRIBUTION_VERBS and node.lemma_.lower() != "announce"):
+    if node.pos_ not in ("VERB", "AUX") or (
+        node.lemma_.lower() in _ATTRIBUTION_VERBS and node.lemma_.lower() != "announce"
+    ):
         return ""
     for c in node.children:
         if c.dep_ in ("nsubj", "nsubjpass") and c.i not in own and not (c.i <= anchor.i <= c.right_edge.i):
@@ -336,7 +364,9 @@ def _event_of(last: Any, noun: Any | None, own: set[int]) -> str:
             return "killed"
         for verb in [node, *[c for c in node.children if c.dep_ == "xcomp"]]:
             # "lost their homes", "were told to leave their homes"
-            if verb.lemma_.lower() in ("leave", "lose", "abandon", "flee") and any(c.lemma_.lower() == "home" for c in verb.children):
+            if verb.lemma_.lower() in ("leave", "lose", "abandon", "flee") and any(
+                c.lemma_.lower() == "home" for c in verb.children
+            ):
                 return "displaced"
         if node.head.i == node.i or node.head.i in own:
             break
@@ -366,7 +396,11 @@ def _place(p: ParsedSentence, anchor: Any) -> str:
             if d < gap:
                 prefix = p.doc[ent.start - 1] if ent.start > 0 else None
                 name = ent.text
-                if prefix is not None and re.fullmatch(r"(?:north|south|east|west)(?:ern)?|central|(?:north|south)-?(?:east|west)(?:ern)?", prefix.lower_):
+                if prefix is not None and re.fullmatch(
+                    r"(?:north|south|east|west)(?:ern)?|central|"
+                    r"(?:north|south)-?(?:east|west)(?:ern)?",
+                    prefix.lower_,
+                ):
                     name = f"{prefix.text} {name}"
                 best, gap = name, d
     return best

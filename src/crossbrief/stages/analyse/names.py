@@ -44,12 +44,17 @@ def clean_name(text: str, label: str) -> str:
     words = text.split(" ")
     if words and words[0].lower() == "the":
         words = words[1:]
-    while len(words) > 1 and (words[0].lower().rstrip(".") in _PERSON_TITLES or (label == "PERSON" and words[0].lower().rstrip(".") in TITLES)):
+    while len(words) > 1 and (
+        words[0].lower().rstrip(".") in _PERSON_TITLES
+        or (label == "PERSON" and words[0].lower().rstrip(".") in TITLES)
+    ):
         words = words[1:]
     return " ".join(words)
 
 
-_PARTICLE_NAME = re.compile(r"^(?:[A-Z][\w'’-]+\s+)?(?:de|da|di|van|von|der|den|bin|ibn|le|la|del|dos|du)\s+[A-Z][\w'’-]+$")
+_PARTICLE_NAME = re.compile(
+    r"^(?:[A-Z][\w'’-]+\s+)?(?:de|da|di|van|von|der|den|bin|ibn|le|la|del|dos|du)\s+[A-Z][\w'’-]+$"
+)
 
 
 def _looks_personal(text: str) -> bool:
@@ -105,7 +110,9 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
     # "Ms Brisk" makes "Elena Brisk" a person as well.
     personal = {tuple(tokens[k]) for k in forms if label_of(k) == "PERSON" and (len(tokens[k]) >= 2 or k in titled)}
     for k in forms:
-        if label_of(k) != "PERSON" and any(tuple(tokens[k][-len(t):]) == t for t in personal if len(t) < len(tokens[k])):
+        if label_of(k) != "PERSON" and any(
+            tuple(tokens[k][-len(t):]) == t for t in personal if len(t) < len(tokens[k])
+        ):
             labels[k]["PERSON"] += sum(labels[k].values())
     # An "organisation" of two or more words that end exactly one person's full name is that
     # person, mis-tagged ("De Mistura" as ORG beside "Staffan de Mistura"). One word is too weak
@@ -114,7 +121,11 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
     full_names = {tuple(tokens[k]) for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 3}
     for k in forms:
         n = len(tokens[k])
-        if label_of(k) == "ORG" and n >= 2 and sum(1 for t in full_names if len(t) > n and t[-n:] == tuple(tokens[k])) == 1:
+        if (
+            label_of(k) == "ORG"
+            and n >= 2
+            and sum(1 for t in full_names if len(t) > n and t[-n:] == tuple(tokens[k])) == 1
+        ):
             labels[k]["PERSON"] += sum(labels[k].values())
     people = [k for k in forms if label_of(k) == "PERSON" and len(tokens[k]) >= 2]
     by_last: dict[str, list[str]] = {}
@@ -130,8 +141,12 @@ def canonical_names(mentions: Iterable[Mention]) -> dict[str, tuple[str, str]]:
         target = key
         toks = tokens[key]
         if label_of(key) == "PERSON" and toks:
-            longer = [k for k in by_last.get(toks[-1], []) if len(tokens[k]) > len(toks) and tokens[k][-len(toks):] == toks]
-            fullest = {k for k in longer if not any(k != o and tokens[o][-len(tokens[k]):] == tokens[k] for o in longer)}
+            longer = [
+                k for k in by_last.get(toks[-1], []) if len(tokens[k]) > len(toks) and tokens[k][-len(toks):] == toks
+            ]
+            fullest = {
+                k for k in longer if not any(k != o and tokens[o][-len(tokens[k]):] == tokens[k] for o in longer)
+            }
             if len(fullest) == 1:
                 target = fullest.pop()
         elif label_of(key) == "NORP" and key.endswith("s") and key[:-1] in forms:

@@ -172,7 +172,9 @@ def _is_quantity(text: str, m: re.Match[str], num: str) -> bool:
         before = text[max(0, m.start() - 25):m.start()]
         after = text[m.end():m.end() + 20]
         qualified = _QUALIFIER.search(before)
-        followed_by_word = re.match(r"\s+[a-z]{3,}", after) and not re.match(r"\s+(?:and|to|or|when|as|the|a|an)\b", after)
+        followed_by_word = re.match(r"\s+[a-z]{3,}", after) and not re.match(
+            r"\s+(?:and|to|or|when|as|the|a|an)\b", after
+        )
         if _YEAR_BEFORE.search(before) or not (qualified or followed_by_word):
             return False
     return True
@@ -189,7 +191,17 @@ def _merge_ranges(text: str, nums: list[Number]) -> list[Number]:
             between = re.search(r"\bbetween\s*$", text[max(0, prev.qualifier_start - 10):prev.qualifier_start], re.I)
             if lo < n.value and (joiner != "and" or between):
                 start = prev.qualifier_start if prev.kind == "about" else prev.start
-                out[-1] = Number(prev.start, n.end, text[prev.start:n.end], lo, lo, n.value, "range", n.unit or prev.unit, min(start, prev.qualifier_start))
+                out[-1] = Number(
+                    prev.start,
+                    n.end,
+                    text[prev.start:n.end],
+                    lo,
+                    lo,
+                    n.value,
+                    "range",
+                    n.unit or prev.unit,
+                    min(start, prev.qualifier_start),
+                )
                 continue
         out.append(n)
     return out

@@ -76,12 +76,19 @@ def find_quotes(ctx: ArticleContext) -> list[Quote]:
         if s_open is None or s_close is None:
             continue
         q = Quote(body, start, end, ctx.article.id, s_open.index)
-        q.partial = bool(re.search(r"[A-Za-z,]\s*[\"“‘']?$", text[s_open.start:start])) and not re.search(r"[:,]\s*[\"“‘']$", text[max(0, start - 3):start])
+        q.partial = bool(re.search(r"[A-Za-z,]\s*[\"“‘']?$", text[s_open.start:start])) and not re.search(
+            r"[:,]\s*[\"“‘']$", text[max(0, start - 3):start]
+        )
         attribution = None
         s_close_end = s_close.start + len(s_close.doc.text)
         places = [(s_close, end, s_close_end), (s_open, s_open.start, start)]
         following = ctx.sentence_at(s_close_end + 1)
-        if closed and following is not None and following is not s_close and re.fullmatch(r"[ \t\"'”’“‘.,?!]*", text[end:following.start]):
+        if (
+            closed
+            and following is not None
+            and following is not s_close
+            and re.fullmatch(r"[ \t\"'”’“‘.,?!]*", text[end:following.start])
+        ):
             # Only an attribution opening the next sentence: "... leaves?' / Mr de Mistura asked."
             places.append((following, following.start, following.start + min(60, len(following.doc.text))))
         for p, lo, hi in places:

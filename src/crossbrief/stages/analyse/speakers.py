@@ -23,7 +23,9 @@ SPEECH_VERBS = {
     "plead", "appeal", "demand", "read", "report", "shout", "cry", "exclaim", "suggest", "conclude",
     "predict", "caution", "allege", "accuse", "describe", "call", "quote", "saying",
 }
-ESTIMATE_VERBS = SPEECH_VERBS | {"estimate", "count", "record", "document", "tally", "put", "calculate", "believe", "show", "find"}
+ESTIMATE_VERBS = SPEECH_VERBS | {
+    "estimate", "count", "record", "document", "tally", "put", "calculate", "believe", "show", "find",
+}
 
 def _titled_name(ctx: ArticleContext, p: ParsedSentence, token: Any) -> str:
     """A name the tagger missed but a title vouches for: "Governor Ana Ruiz" -> "Ana Ruiz".
@@ -146,7 +148,11 @@ def learn_roles(ctx: ArticleContext) -> None:
 def role_key(token: Any) -> str:
     """A role as a key: the noun with its common-noun compounds ("fire chief", "chief executive"),
     so that one article's fire chief is not another's chief executive."""
-    parts = [c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod") and c.pos_ == "NOUN" and c.i < token.i]
+    parts = [
+        c.lemma_.lower()
+        for c in token.children
+        if c.dep_ in ("compound", "amod") and c.pos_ == "NOUN" and c.i < token.i
+    ]
     if token.dep_ == "compound" and token.head.pos_ == "NOUN" and token.head.i > token.i:
         return role_key(token.head)
     return " ".join([*parts, token.lemma_.lower()])
@@ -186,7 +192,12 @@ def learn_speech_subjects(ctx: ArticleContext) -> None:
                     # (a name found by its title alone is not among the tagger's people)
                     if how in ("name", "role") and name and (ctx.is_person(name) or name == _titled_name(ctx, p, subj)):
                         found.append((p.abs(subj), name))
-            elif t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ in ("VERB", "AUX") and not ctx.in_quote(p.abs(t)):
+            elif (
+                t.dep_ == "nsubj"
+                and t.pos_ == "PROPN"
+                and t.head.pos_ in ("VERB", "AUX")
+                and not ctx.in_quote(p.abs(t))
+            ):
                 # A named person doing anything ("Elena Brisk refused to concede.") is who a
                 # following "she said" most likely refers to.
                 m = _entity_covering(ctx, p.abs(t))
@@ -218,7 +229,12 @@ def subject_of(verb: Any) -> Any | None:
     for level in range(3):
         for c in verb.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "it":
-                if level == 0 or c.pos_ == "PRON" or c.ent_type_ in ("PERSON", "ORG") or (c.lemma_.lower() in PERSON_ROLES and not c.ent_type_):
+                if (
+                    level == 0
+                    or c.pos_ == "PRON"
+                    or c.ent_type_ in ("PERSON", "ORG")
+                    or (c.lemma_.lower() in PERSON_ROLES and not c.ent_type_)
+                ):
                     return c
         if verb.dep_ in ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis") and verb.head.i != verb.i:
             verb = verb.head
