@@ -221,6 +221,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from crossbrief.learn.train import train
 
     options = {"limit": args.limit} if args.limit is not None else {}
+    # Training takes minutes: its progress notes (logged at INFO) are shown.
+    logging.getLogger("crossbrief.learn").setLevel(logging.INFO)
     path = train(args.input, out_path=output, **options)
     _say(f"wrote model to {path}")
     return EXIT_OK

@@ -20,12 +20,12 @@ Everything is deterministic: fixed seeds, fixed thread count, sorted inputs.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
@@ -41,6 +41,8 @@ from crossbrief.summarise.selector import (
     Selector,
     clear_selector_cache,
 )
+
+log = logging.getLogger(__name__)
 
 MODEL_VERSION = "selector-v3"
 ENCODER = SELECTOR_ENCODER
@@ -317,7 +319,7 @@ def quick_rouge(
     return {"rouge1_f": 100 * r1 / max(n, 1), "rouge2_f": 100 * r2 / max(n, 1)}
 
 
-def tune_policy(data, scores_per_cluster, log: IO[str] = sys.stderr) -> dict:
+def tune_policy(data, scores_per_cluster) -> dict:
     """Grid-search the length policy (ratio of the bundle's words, floor, cap) on held-out clusters."""
     tok = RougeTokens()
     best, best_value = dict(DEFAULT_POLICY), -1.0
@@ -329,7 +331,7 @@ def tune_policy(data, scores_per_cluster, log: IO[str] = sys.stderr) -> dict:
                 value = r["rouge1_f"] + r["rouge2_f"]
                 if value > best_value:
                     best, best_value = policy, value
-    print(f"length policy: {best} (R1+R2 F1 {best_value:.2f} on {len(data)} held-out clusters)", file=log)
+    log.info(f"length policy: {best} (R1+R2 F1 {best_value:.2f} on {len(data)} held-out clusters)")
     return best
 
 
@@ -338,7 +340,6 @@ def train(
     out_path: str | Path = "selector.json",
     limit: int | None = DEFAULT_TRAIN_CLUSTERS,
     holdout: int = DEFAULT_HOLDOUT,
-    log: IO[str] = sys.stderr,
 ) -> Path:
     """Train the selector on the first `limit` clusters of `train_path` and write the model file.
 
@@ -357,9 +358,9 @@ def train(
     encoder = get_static_encoder()
     data = featurise(rows, encoder)
     train_part, held = data[:-holdout], data[-holdout:]
-    print(f"features for {len(data)} clusters in {time.time() - t0:.0f} s", file=log)
+    log.info(f"features for {len(data)} clusters in {time.time() - t0:.0f} s")
     prior, lexical_columns = fit_lexical(train_part)
-    print(f"lexical prior: {len(prior.weights)} n-grams, {time.time() - t0:.0f} s", file=log)
+    log.info(f"lexical prior: {len(prior.weights)} n-grams, {time.time() - t0:.0f} s")
     booster = fit(train_part, MODEL_FEATURES, lexical=lexical_columns)
     payload = {
         "version": MODEL_VERSION,
@@ -376,10 +377,10 @@ def train(
     # numpy trees), on clusters it was not trained on.
     selector = Selector(payload)
     held_scores = [selector.score_bundle(b) for b, _, _ in held]
-    payload["policy"] = tune_policy(held, held_scores, log)
+    payload["policy"] = tune_policy(held, held_scores)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload), encoding="utf-8")
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.time() - t0:.0f} s", file=log)
+    log.info(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.time() - t0:.0f} s")
     clear_selector_cache()
     return out
