@@ -193,6 +193,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         workers=workers,
         precise_citations=args.precise_citations,
         readable=args.readable,
+        cite_all=args.cite_all,
     )
 
 
@@ -264,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--readable", action="store_true",
                    help="apply `brief`'s rules for readers: a sentence opening with a pronoun only right after "
                         "the one before it in its article, no cut-off last sentence (costs ~0.6 ROUGE-1 on Multi-News)")
+    p.add_argument("--cite-all", action="store_true",
+                   help="add 'alignments': for every sentence of every document, the other documents that report it "
+                        "('also') or report it with other figures ('differ'), each with its supporting sentence")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries "

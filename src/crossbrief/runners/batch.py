@@ -7,8 +7,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+import numpy as np
+
 from crossbrief.errors import InputError, UsageError
-from crossbrief.summarise.documents import document_ids, summarise_documents
+from crossbrief.resources.encoders import Encoder
+from crossbrief.summarise.bundle import Bundle
+from crossbrief.summarise.cite import align_all
+from crossbrief.summarise.documents import articles_from_documents, batch_encoder, document_ids, summarise_documents
 from crossbrief.summarise.selector import get_selector
 
 # ---------------------------------------------------------------------------------------------
@@ -21,10 +26,14 @@ def summarise_row(
     default_id: int | str | None = None,
     precise_citations: bool = False,
     readable: bool = False,
+    cite_all: bool = False,
 ) -> dict:
     """One output line of `crossbrief batch` for one input cluster (InputError if it is bad).
 
-    Articles are named by their position in the cluster's `documents`, as the input names them."""
+    Articles are named by their position in the cluster's `documents`, as the input names them.
+    With `cite_all`, the line also holds `alignments`: for every sentence of every document, the
+    other documents that report it (`also`) or report it with other figures (`differ`), each
+    with the supporting sentence -- the citations the summary's sentences get, for all."""
     if not isinstance(row, dict):
         raise InputError("not a JSON object")
     docs = row.get("documents")
@@ -41,24 +50,51 @@ def summarise_row(
         cite_encoder = get_encoder()
     summary = summarise_documents(docs, words=words, cite_encoder=cite_encoder, readable=readable)
     position = {uid: k for k, uid in enumerate(document_ids(docs))}
-    return {
+    record = {
         "id": row.get("id", default_id),
         "summary": "\n".join(s.text for s in summary),
         "sentences": [
             {"text": s.text, "article": position[s.article], "also": [position[a] for a in s.also]} for s in summary
         ],
     }
+    if cite_all:
+        record["alignments"] = alignments(docs, cite_encoder)
+    return record
 
 
-def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[str, bool, str]:
+def alignments(docs: list[str], cite_encoder: Encoder | None = None) -> list[dict]:
+    """Every sentence of every document with the documents that report it (see `summarise_row`),
+    cited with the vectors the summary is cited with (the static encoder's, or `cite_encoder`'s)."""
+    articles = articles_from_documents(docs)
+    sentences = [s for a in articles for s in a.sentences]
+    encoder = cite_encoder or batch_encoder()
+    vectors = np.asarray(encoder.encode([s.text for s in sentences]), dtype=np.float32)
+    article_of = np.array([k for k, a in enumerate(articles) for _ in a.sentences], dtype=np.int64)
+    bundle = Bundle(sentences, vectors, [], np.zeros((0, 0)), article_of, encoder.thresholds)
+
+    def where(j: int) -> dict:
+        return {"article": int(article_of[j]), "sentence": sentences[j].index}
+
+    out = []
+    for i, (also, differ) in enumerate(align_all(bundle)):
+        out.append({
+            **where(i), "text": sentences[i].text,
+            "also": [where(j) for _, j in also], "differ": [where(j) for _, j in differ],
+        })
+    return out
+
+
+def _summarise_line(job: Job) -> tuple[str, bool, str]:
     """One input line to one output line (JSON text), whether it was summarised, and a message for
     standard error: why it failed, or that its summary is empty ("" when all is well); runs in a
     worker."""
-    line_no, position, line, words, precise, readable = job
+    line_no, position, line, words, precise, readable, cite_all = job
     row = None
     try:
         row = json.loads(line)
-        record = summarise_row(row, words, default_id=position, precise_citations=precise, readable=readable)
+        record = summarise_row(
+            row, words, default_id=position, precise_citations=precise, readable=readable, cite_all=cite_all
+        )
     except json.JSONDecodeError as e:
         error = f"not JSON ({e.msg})"
     except InputError as e:
@@ -80,13 +116,14 @@ def _summarise_line(job: tuple[int, int, str, int | None, bool, bool]) -> tuple[
     return json.dumps({"id": given, "error": message}, ensure_ascii=False), False, f"skipped {message}"
 
 
-def _jobs(
-    lines: Iterator[str], words: int | None, precise: bool, readable: bool
-) -> Iterator[tuple[int, int, str, int | None, bool, bool]]:
+Job = tuple[int, int, str, int | None, bool, bool, bool]  # line no., position, line, words, precise, readable, cite-all
+
+
+def _jobs(lines: Iterator[str], words: int | None, precise: bool, readable: bool, cite_all: bool) -> Iterator[Job]:
     position = 0
     for line_no, line in enumerate(lines, 1):
         if line.strip():
-            yield line_no, position, line, words, precise, readable
+            yield line_no, position, line, words, precise, readable, cite_all
             position += 1
 
 
@@ -142,6 +179,7 @@ def run_batch(
     workers: int = 1,
     precise_citations: bool = False,
     readable: bool = False,
+    cite_all: bool = False,
 ) -> int:
     """`crossbrief batch`: one output line per input cluster, in input order; 0 if all were
     summarised, 1 if some failed (each failure is an {"id", "error"} line of its own).
@@ -186,7 +224,7 @@ def run_batch(
     progress = None
     try:
         with open_text(in_path) as src:
-            jobs = _jobs(src, words, precise_citations, readable)
+            jobs = _jobs(src, words, precise_citations, readable, cite_all)
             window = list(islice(jobs, _WINDOW))
             if not window:
                 raise InputError(f"{in_path}: no clusters: the file is empty")

@@ -39,22 +39,23 @@ def same_content(cosine: float, a: str, b: str, thresholds: Thresholds = MINILM_
     return cosine >= t.figure and figures in ("same", "differ")
 
 
-def cite(
+def supporting(
     bundle: Bundle,
     i: int,
     article_positions: Sequence[int],
     vectors: np.ndarray | None = None,
     thresholds: Thresholds | None = None,
-) -> tuple[list[int], list[int]]:
-    """Other articles (bundle positions) that report sentence `i` (`also`), and those that give
-    other figures (`differ`).
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The other articles that report sentence `i`, each with the sentence that does.
 
-    `vectors` (one row per bundle sentence, with their encoder's `thresholds`) default to the
-    bundle's own; `crossbrief brief` passes MiniLM's, which tell paraphrases apart better.
+    Returns (`also`, `differ`): (article position, index into `bundle.sentences`) pairs; `differ`
+    holds the articles that report it with other figures. `vectors` (one row per bundle sentence,
+    with their encoder's `thresholds`) default to the bundle's own; `crossbrief brief` passes
+    MiniLM's, which tell paraphrases apart better.
     """
     s = bundle.sentences[i]
-    also: list[int] = []
-    differ: list[int] = []
+    also: list[tuple[int, int]] = []
+    differ: list[tuple[int, int]] = []
     if vectors is None:
         vectors, thresholds = bundle.vectors, bundle.thresholds
     thresholds = thresholds or MINILM_SIMILARITY
@@ -73,6 +74,28 @@ def cite(
         for j in ranked:
             other = bundle.sentences[int(j)].text
             if same_content(float(sims[j]), s.text, other, thresholds):
-                (differ if figure_relation(s.text, other) == "differ" else also).append(b)
+                (differ if figure_relation(s.text, other) == "differ" else also).append((b, int(j)))
                 break
     return also, differ
+
+
+def cite(
+    bundle: Bundle,
+    i: int,
+    article_positions: Sequence[int],
+    vectors: np.ndarray | None = None,
+    thresholds: Thresholds | None = None,
+) -> tuple[list[int], list[int]]:
+    """Other articles (bundle positions) that report sentence `i` (`also`), and those that give
+    other figures (`differ`); see `supporting`, which also names the sentences."""
+    also, differ = supporting(bundle, i, article_positions, vectors, thresholds)
+    return [b for b, _ in also], [b for b, _ in differ]
+
+
+def align_all(
+    bundle: Bundle, vectors: np.ndarray | None = None, thresholds: Thresholds | None = None
+) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """`supporting` for every sentence of the bundle, in `bundle.sentences` order: the citations
+    any sentence would get (a summary's are these, for the sentences it chose)."""
+    positions = sorted({int(a) for a in bundle.article_of})
+    return [supporting(bundle, i, positions, vectors, thresholds) for i in range(len(bundle.sentences))]
