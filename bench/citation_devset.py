@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "bench" / "devset"
 PAIRS = DEVSET / "citation_pairs.jsonl"
 LABELS = DEVSET / "citation_labels.jsonl"
-MULTINEWS = ROOT.parent / "shared" / "data" / "multinews" / "validation.jsonl.gz"
+MULTINEWS_DIR = ROOT.parent / "shared" / "data" / "multinews"
+MULTINEWS = MULTINEWS_DIR / "validation.jsonl.gz"
 SAMPLES = ROOT.parent / "shared" / "samples" / "aleppo"
 SEED = 20261202
 N_CLUSTERS = 40
@@ -57,7 +58,7 @@ def sample_documents() -> dict[str, str]:
 
 
 def documents_of(pair: dict, multinews: dict[int, dict], samples: dict[str, str] | None) -> list[str]:
-    if pair["source"] == "multinews":
+    if pair["source"].startswith("multinews"):
         return list(multinews[pair["cluster"]]["documents"])
     assert samples is not None
     return [samples[name] for name in pair["files"]]
@@ -71,7 +72,7 @@ def make_pairs(args: argparse.Namespace) -> int:
     from crossbrief.summarise.features import build_bundle
     from crossbrief.summarise.select import summarise
 
-    multinews = read_multinews()
+    multinews = read_multinews(MULTINEWS_DIR / f"{args.split}.jsonl.gz")
     rng = random.Random(SEED)
     eligible = sorted(
         idx for idx, r in multinews.items()
@@ -96,10 +97,11 @@ def make_pairs(args: argparse.Namespace) -> int:
             for other in range(len(docs)):
                 if other != doc:
                     out.append({
-                        "source": "multinews", "cluster": idx, "doc": doc, "start": s.start, "end": s.end,
+                        "source": "multinews" if args.split == "validation" else f"multinews-{args.split}",
+                        "cluster": idx, "doc": doc, "start": s.start, "end": s.end,
                         "hash": text_hash(s.text), "other": other, "why": why,
                     })
-    if SAMPLES.is_dir():
+    if SAMPLES.is_dir() and args.split == "validation":
         import crossbrief
 
         brief = crossbrief.brief([str(SAMPLES)])
@@ -116,21 +118,28 @@ def make_pairs(args: argparse.Namespace) -> int:
                     })
     for n, pair in enumerate(out):
         pair["pair"] = n
-    DEVSET.mkdir(parents=True, exist_ok=True)
-    with open(PAIRS, "w", encoding="utf-8") as f:
+    target = Path(args.out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", encoding="utf-8") as f:
         for pair in out:
             f.write(json.dumps(pair) + "\n")
-    print(f"{len(out)} pairs from {len(chosen)} clusters (+ Aleppo) -> {PAIRS}", file=sys.stderr)
+    print(f"{len(out)} pairs from {len(chosen)} {args.split} clusters -> {target}", file=sys.stderr)
     return 0
 
 
-def load_pairs() -> list[dict]:
-    return [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_pairs(path: Path = PAIRS) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def multinews_of(pairs: list[dict]) -> dict[int, dict]:
+    """The Multi-News clusters the pairs come from (validation, or the split their source names)."""
+    split = next((p["source"].split("-", 1)[1] for p in pairs if p["source"].startswith("multinews-")), "validation")
+    return read_multinews(MULTINEWS_DIR / f"{split}.jsonl.gz")
 
 
 def resolve(pairs: list[dict]) -> list[tuple[dict, str, str]]:
     """(pair, sentence text, other document text) for each pair; checks the sentence hashes."""
-    multinews = read_multinews()
+    multinews = multinews_of(pairs)
     samples = sample_documents() if any(p["source"] == "aleppo" for p in pairs) and SAMPLES.is_dir() else None
     out = []
     for p in pairs:
@@ -146,7 +155,7 @@ def resolve(pairs: list[dict]) -> list[tuple[dict, str, str]]:
 
 def show(args: argparse.Namespace) -> int:
     """The texts of pairs [from, to), as JSON lines, for a reader to label."""
-    pairs = [p for p in load_pairs() if args.start <= p["pair"] < args.stop]
+    pairs = [p for p in load_pairs(Path(args.pairs)) if args.start <= p["pair"] < args.stop]
     for p, sentence, other in resolve(pairs):
         print(json.dumps({"pair": p["pair"], "sentence": sentence, "other_article": other}, ensure_ascii=False))
     return 0
@@ -163,11 +172,11 @@ def load_labels(path: Path = LABELS) -> dict[int, dict]:
 
 def bundles_of(resolved: list[tuple[dict, str, str]]):
     """Group pairs by bundle; yield (documents, [pair, ...]) with each bundle's documents."""
-    multinews = read_multinews()
-    samples = sample_documents() if SAMPLES.is_dir() else None
+    multinews = multinews_of([p for p, _, _ in resolved])
+    samples = sample_documents() if SAMPLES.is_dir() and any(p["source"] == "aleppo" for p, _, _ in resolved) else None
     groups: dict[tuple, list[dict]] = {}
     for p, _, _ in resolved:
-        key = ("multinews", p["cluster"]) if p["source"] == "multinews" else ("aleppo",)
+        key = ("multinews", p["cluster"]) if p["source"].startswith("multinews") else ("aleppo",)
         groups.setdefault(key, []).append(p)
     for group in groups.values():
         yield documents_of(group[0], multinews, samples), group
@@ -270,8 +279,12 @@ def evaluate(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("pairs").set_defaults(func=make_pairs)
+    p = sub.add_parser("pairs")
+    p.add_argument("--split", default="validation", choices=("validation", "train"))
+    p.add_argument("--out", default=str(PAIRS))
+    p.set_defaults(func=make_pairs)
     p = sub.add_parser("show")
+    p.add_argument("--pairs", default=str(PAIRS))
     p.add_argument("--from", dest="start", type=int, default=0)
     p.add_argument("--to", dest="stop", type=int, default=10**9)
     p.set_defaults(func=show)
