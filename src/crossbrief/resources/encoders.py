@@ -59,6 +59,7 @@ class Encoder(Protocol):
     """Anything that maps sentences to L2-normalised float32 vectors, with the cosine thresholds
     that mean "the same content" on its scale."""
 
+    name: str  # which model the vectors come from (learned models over them say which they need)
     dim: int
     thresholds: Thresholds
 
@@ -94,6 +95,7 @@ class MiniLMEncoder:
         self._torch = torch
         model_dir = Path(model_dir) if model_dir else default_model_dir()
         config = json.loads((model_dir / "config.json").read_text())
+        self.name = "minilm-l6"
         self.dim = int(config["hidden_size"])
         self.thresholds = MINILM_SIMILARITY
         self.heads = int(config["num_attention_heads"])
@@ -261,6 +263,7 @@ class StaticEncoder:
 
         # Stored as float16 (half the disk); widen once at load, since numpy sums float16 slowly.
         self.model = StaticModel.from_pretrained(model_dir, quantize_to="float32", normalize=True)
+        self.name = "static-minilm-l6"
         self.dim = int(self.model.dim)
         self.thresholds = STATIC_SIMILARITY
 

@@ -13,6 +13,7 @@ from crossbrief.errors import InputError, UsageError
 from crossbrief.resources.encoders import Encoder
 from crossbrief.summarise.bundle import Bundle
 from crossbrief.summarise.cite import align_all
+from crossbrief.summarise.citer import Judge, load_citation_model
 from crossbrief.summarise.documents import articles_from_documents, batch_encoder, document_ids, summarise_documents
 from crossbrief.summarise.selector import get_selector
 
@@ -71,12 +72,14 @@ def alignments(docs: list[str], cite_encoder: Encoder | None = None) -> list[dic
     vectors = np.asarray(encoder.encode([s.text for s in sentences]), dtype=np.float32)
     article_of = np.array([k for k, a in enumerate(articles) for _ in a.sentences], dtype=np.int64)
     bundle = Bundle(sentences, vectors, [], np.zeros((0, 0)), article_of, encoder.thresholds)
+    model = load_citation_model(encoder.name)
+    judge = Judge(model, bundle, vectors) if model is not None else None
 
     def where(j: int) -> dict:
         return {"article": int(article_of[j]), "sentence": sentences[j].index}
 
     out = []
-    for i, (also, differ) in enumerate(align_all(bundle)):
+    for i, (also, differ) in enumerate(align_all(bundle, judge=judge)):
         out.append({
             **where(i), "text": sentences[i].text,
             "also": [where(j) for _, j in also], "differ": [where(j) for _, j in differ],

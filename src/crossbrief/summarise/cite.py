@@ -8,6 +8,7 @@ import numpy as np
 
 from crossbrief.resources.encoders import MINILM_SIMILARITY, Thresholds
 from crossbrief.summarise.bundle import Bundle
+from crossbrief.summarise.citer import Judge
 from crossbrief.summarise.numbers import figure_relation
 from crossbrief.summarise.words import content_words
 
@@ -45,8 +46,13 @@ def supporting(
     article_positions: Sequence[int],
     vectors: np.ndarray | None = None,
     thresholds: Thresholds | None = None,
+    judge: Judge | None = None,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The other articles that report sentence `i`, each with the sentence that does.
+
+    With a `judge` (a learned citation model over the bundle, see citer.py), it decides from
+    what the whole other article shares with the sentence, and the supporting sentence is the
+    best-matching one; without, the rule of `same_content` on the three best-matching sentences.
 
     Returns (`also`, `differ`): (article position, index into `bundle.sentences`) pairs; `differ`
     holds the articles that report it with other figures. `vectors` (one row per bundle sentence,
@@ -69,6 +75,12 @@ def supporting(
         mask = np.flatnonzero(bundle.article_of == b)
         if len(mask) == 0:
             continue
+        if judge is not None:
+            reported, j = judge.reports(i, b)
+            if reported:
+                other = bundle.sentences[j].text
+                (differ if figure_relation(s.text, other) == "differ" else also).append((b, j))
+            continue
         # The best match by cosine, but among near-ties prefer one that shares figures/words.
         ranked = mask[np.argsort(-sims[mask], kind="stable")][:3]
         for j in ranked:
@@ -85,17 +97,21 @@ def cite(
     article_positions: Sequence[int],
     vectors: np.ndarray | None = None,
     thresholds: Thresholds | None = None,
+    judge: Judge | None = None,
 ) -> tuple[list[int], list[int]]:
     """Other articles (bundle positions) that report sentence `i` (`also`), and those that give
     other figures (`differ`); see `supporting`, which also names the sentences."""
-    also, differ = supporting(bundle, i, article_positions, vectors, thresholds)
+    also, differ = supporting(bundle, i, article_positions, vectors, thresholds, judge)
     return [b for b, _ in also], [b for b, _ in differ]
 
 
 def align_all(
-    bundle: Bundle, vectors: np.ndarray | None = None, thresholds: Thresholds | None = None
+    bundle: Bundle,
+    vectors: np.ndarray | None = None,
+    thresholds: Thresholds | None = None,
+    judge: Judge | None = None,
 ) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
     """`supporting` for every sentence of the bundle, in `bundle.sentences` order: the citations
     any sentence would get (a summary's are these, for the sentences it chose)."""
     positions = sorted({int(a) for a in bundle.article_of})
-    return [supporting(bundle, i, positions, vectors, thresholds) for i in range(len(bundle.sentences))]
+    return [supporting(bundle, i, positions, vectors, thresholds, judge) for i in range(len(bundle.sentences))]

@@ -3,16 +3,13 @@ only the most central candidates."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 import numpy as np
 
 from crossbrief.summarise.bundle import Bundle, predecessors
 from crossbrief.summarise.decode import repeats, word_trigrams
 from crossbrief.summarise.features import FEATURES
 from crossbrief.summarise.filters import needs_antecedent
-from crossbrief.summarise.words import STOP_WORDS, words_of
+from crossbrief.summarise.words import concepts_of, words_of
 
 # The selector was trained on Multi-News bundles: at most ~75 candidate sentences from 2-7 truncated
 # articles. In a much larger bundle (DUC: 25 full articles, ~700 candidates) it ranks sentences unlike
@@ -34,30 +31,6 @@ CONCEPT_MIN_ARTICLES = 3  # a concept counts only if this many articles use it (
 CONCEPT_WORD_WEIGHT = 0.5  # a content word counts half a bigram
 CONCEPT_MIN_WORDS = 12  # in large bundles, short sentences are mostly datelines and fragments
 CONCEPT_LENGTH_POWER = 0.8
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    # Snowball's Porter stemmer: pure Python and imported in milliseconds (nltk's takes 1.5 s).
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("porter")
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer().stemWord(word) if len(word) > 3 else word
-
-
-def concepts_of(text: str) -> set[tuple[str, ...]]:
-    """Stemmed bigrams (not both stop words) and stemmed content words of a sentence."""
-    tokens = [_stem(t) for t in re.findall(r"[a-z0-9]+", text.lower())]
-    stop = [t in STOP_WORDS for t in tokens]
-    found: set[tuple[str, ...]] = {
-        (a, b) for a, b, sa, sb in zip(tokens, tokens[1:], stop, stop[1:]) if not (sa and sb)
-    }
-    found.update((t,) for t, st in zip(tokens, stop) if not st and len(t) > 2)
-    return found
 
 
 def concept_decode(bundle: Bundle, budget: int, require_antecedent: bool = False) -> list[int]:

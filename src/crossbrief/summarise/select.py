@@ -12,6 +12,7 @@ from crossbrief.model import Article, SummarySentence
 from crossbrief.summarise.budget import bundle_budget
 from crossbrief.summarise.bundle import unfinished
 from crossbrief.summarise.cite import cite
+from crossbrief.summarise.citer import CitationModel, Judge, load_citation_model
 from crossbrief.summarise.decode import decode, story_order
 from crossbrief.summarise.features import build_bundle
 from crossbrief.summarise.large import CONCEPT_MIN_BUNDLE_ARTICLES, LARGE_BUNDLE, concept_decode, narrow
@@ -25,12 +26,14 @@ def summarise(
     cite_encoder=None,
     readable: bool = False,
     selector: Selector | None | Literal[False] = False,
+    citer: CitationModel | None | Literal[False] = False,
 ) -> list[SummarySentence]:
     """The cited extractive summary of a bundle of cleaned, segmented articles.
 
     `words` is a hard cap on the summary's word count; None applies the tuned length policy.
     Sentences are selected with `encoder`'s vectors (default: the static encoder the selector was
-    trained with) and cited with `cite_encoder`'s (default: the same vectors).
+    trained with) and cited with `cite_encoder`'s (default: the same vectors), judged by `citer`
+    (default: the shipped citation model for those vectors, if any; None: the cosine rule).
     `readable` adds two rules for human readers: a sentence opening with a pronoun only right
     after the sentence before it in its article, and no unfinished last sentence of a cut-off
     article (`unfinished`). `crossbrief brief` sets it, `batch --readable` too; by default batch
@@ -77,11 +80,14 @@ def summarise(
             scores = narrow(bundle, scores, budget)
     chosen = chosen or decode(bundle, scores, budget, require_antecedent=readable)
     score_of = {bundle.candidates[k]: float(scores[k]) for k in range(len(bundle.candidates))}
+    if citer is False:  # not given: the shipped model for the citing vectors, if there is one
+        citer = load_citation_model(getattr(cite_encoder or encoder, "name", ""))
+    judge = Judge(citer, bundle, bundle.vectors) if citer is not None else None
     ids = [a.id for a in articles]
     out: list[SummarySentence] = []
     for i in story_order(articles, bundle, chosen):
         s = bundle.sentences[i]
-        also, differ = cite(bundle, i, range(len(ids)))
+        also, differ = cite(bundle, i, range(len(ids)), judge=judge)
         out.append(
             SummarySentence(
                 s.text, s.article, s.index, [ids[b] for b in also], [ids[b] for b in differ], round(score_of[i], 4)
