@@ -22,7 +22,7 @@ import itertools
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -81,47 +81,49 @@ class Pipeline:
         self._cache_size = cache_articles
 
     # -- resources, loaded on first use ----------------------------------------------------------
+    def _resource(self, attr: str, unset: Any, load: Callable[[], Any]) -> Any:
+        """`self.<attr>`, made by `load()` the first time it is asked for (once, whatever the threads)."""
+        if getattr(self, attr) is unset:
+            with self._load_lock:
+                if getattr(self, attr) is unset:
+                    setattr(self, attr, load())
+        return getattr(self, attr)
+
     @property
     def encoder(self) -> Any:
-        if self._encoder is None:
-            with self._load_lock:
-                if self._encoder is None:
-                    from crossbrief.resources.encoders import MiniLMEncoder, get_encoder, minilm_model_dir
+        def load() -> Any:
+            from crossbrief.resources.encoders import MiniLMEncoder, get_encoder, minilm_model_dir
 
-                    s = self.settings
-                    self._encoder = get_encoder() if s is None else MiniLMEncoder(minilm_model_dir(s))
-        return self._encoder
+            return get_encoder() if self.settings is None else MiniLMEncoder(minilm_model_dir(self.settings))
+
+        return self._resource("_encoder", None, load)
 
     @property
     def static_encoder(self) -> Any:
-        if self._static_encoder is None:
-            with self._load_lock:
-                if self._static_encoder is None:
-                    from crossbrief.resources.encoders import StaticEncoder, get_static_encoder, static_model_dir
+        def load() -> Any:
+            from crossbrief.resources.encoders import StaticEncoder, get_static_encoder, static_model_dir
 
-                    s = self.settings
-                    self._static_encoder = get_static_encoder() if s is None else StaticEncoder(static_model_dir(s))
-        return self._static_encoder
+            return get_static_encoder() if self.settings is None else StaticEncoder(static_model_dir(self.settings))
+
+        return self._resource("_static_encoder", None, load)
 
     @property
     def nlp(self) -> Any:
-        if self._nlp is None:
-            with self._load_lock:
-                if self._nlp is None:
-                    from crossbrief.resources.nlp import Parser
+        def load() -> Any:
+            from crossbrief.resources.nlp import Parser
 
-                    self._nlp = Parser(None if self.settings is None else self.settings.spacy_model)
-        return self._nlp
+            return Parser(None if self.settings is None else self.settings.spacy_model)
+
+        return self._resource("_nlp", None, load)
 
     @property
     def selector(self) -> Any:
-        if self._selector is False:
-            with self._load_lock:
-                if self._selector is False:
-                    from crossbrief.summarise.selector import get_selector
+        def load() -> Any:
+            from crossbrief.summarise.selector import get_selector
 
-                    self._selector = get_selector()
-        return self._selector
+            return get_selector(self.settings)
+
+        return self._resource("_selector", False, load)
 
     # -- reading ---------------------------------------------------------------------------------
     def read(
