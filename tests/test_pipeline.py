@@ -158,3 +158,20 @@ def test_threads_share_one_pipeline(bundle: Path):
         t.join(120)
     assert not errors and len(results) == 2
     assert results[0] == results[1] == alone
+
+
+def test_a_bug_on_one_article_does_not_sink_the_bundle_and_is_marked_internal(bundle: Path, monkeypatch):
+    import crossbrief.pipeline as pipeline_module
+    from crossbrief.stages.clean import clean
+
+    def clean_or_crash(article):
+        if "bakery" in article.raw_text or "Smoke" in article.raw_text:
+            raise KeyError("a bug")
+        return clean(article)
+
+    monkeypatch.setattr(pipeline_module, "clean", clean_or_crash)
+    result = Pipeline().brief_inputs([str(bundle / name) for name in TEXTS], words=60)
+    assert [a.source.rsplit("/", 1)[-1] for a in result.articles] == ["harbour_a.txt", "harbour_b.txt"]
+    bug = [p for p in result.problems if p.internal]
+    assert len(bug) == 1 and bug[0].input.endswith("harbour_c.txt") and "KeyError" in bug[0].message
+    assert result.summary

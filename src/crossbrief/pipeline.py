@@ -178,16 +178,26 @@ class Pipeline:
         """
         if workers <= 1:
             for article in articles:
-                try:
-                    yield self.process(article, analyse=analyse)
-                except InputError as err:
-                    yield Problem(article.source, str(err))
+                yield self._process_or_problem(article, analyse)
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
             yield from pool.map(_process_in_worker, articles, itertools.repeat(analyse), chunksize=8)
+
+    def _process_or_problem(self, article: Article, analyse: bool) -> Processed | Problem:
+        """`process`, with what goes wrong on this one article as its Problem: an input error, or
+        a bug (marked `internal`, logged with its traceback) that must not sink the others."""
+        try:
+            return self.process(article, analyse=analyse)
+        except InputError as err:
+            return Problem(article.source, str(err))
+        except Exception as err:  # noqa: BLE001 - one article's bug must not sink the bundle
+            log.error("internal error while processing %s", article.source, exc_info=True)
+            first = (str(err).splitlines() or [""])[0]
+            return Problem(article.source, f"internal error while processing it ({type(err).__name__}: {first})",
+                           internal=True)
 
     # -- per bundle ------------------------------------------------------------------------------
     def brief(self, articles: Sequence[Article], words: int = DEFAULT_WORDS, *, facts: bool = True) -> Brief:
@@ -197,10 +207,9 @@ class Pipeline:
         analyses: list[Any] = []
         seen: dict[str, str] = {}
         for article in articles:
-            try:
-                done = self.process(article, analyse=facts)
-            except InputError as err:
-                problems.append(Problem(article.source, str(err)))
+            done = self._process_or_problem(article, facts)
+            if isinstance(done, Problem):
+                problems.append(done)
                 continue
             if done.article.id in seen:
                 problems.append(Problem(
@@ -282,10 +291,9 @@ def _process_in_worker(article: Article, analyse: bool) -> Processed | Problem:
     global _worker_pipeline
     if _worker_pipeline is None:
         _worker_pipeline = Pipeline()
-    try:
-        done = _worker_pipeline.process(article, analyse=analyse)
-    except InputError as err:
-        return Problem(article.source, str(err))
+    done = _worker_pipeline._process_or_problem(article, analyse)
+    if isinstance(done, Problem):
+        return done
     # spaCy parses stay in the worker: they are large, and a bundle re-parses only if it must.
     return Processed(done.article, None)
 

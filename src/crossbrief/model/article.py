@@ -46,6 +46,7 @@ class Problem:
     input: str
     message: str
     fatal: bool = True  # True: the input was skipped; False: used, but worth a warning
+    internal: bool = False  # True: a bug in crossbrief, not bad input (the CLI then exits 3)
 
     def __str__(self) -> str:
         return f"{self.input}: {self.message}"
