@@ -1,7 +1,8 @@
 """One article's analysis (entities, figures, quotes, dates) as JSON-ready data or Markdown.
 
 What `crossbrief analyze FILE --format json|md` prints, for an article the analyse stage has
-filled (see docs/facts.md for the fields).
+filled (see docs/facts.md for the fields). In Markdown every article-derived string is escaped
+(render.markdown.md_text): no HTML, link or control character from the article is live.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from crossbrief.model import Article
 from crossbrief.model.serialise import to_plain
+from crossbrief.render.markdown import md_text
 
 
 def article_facts(article: Article) -> dict[str, Any]:
@@ -33,24 +35,26 @@ def article_facts(article: Article) -> dict[str, Any]:
 def article_markdown(article: Article) -> str:
     """The analysis of one article as Markdown."""
     data = article_facts(article)
-    lines = [f"# {article.title or article.label}", ""]
+    lines = [f"# {md_text(article.title or article.label)}", ""]
     lines += ["## People, organisations and places", ""]
-    lines += [f"- {e['name']} ({e['label']}): {e['mentions']}" for e in data["entities"]] or ["*None found.*"]
+    lines += [
+        f"- {md_text(e['name'])} ({md_text(e['label'])}): {e['mentions']}" for e in data["entities"]
+    ] or ["*None found.*"]
     lines += ["", "## Figures", ""]
     for f in article.figures:
-        bits = [f"**{f.text}**", f.counted or "", f"[{f.kind}]"]
-        extra = [x for x in (f.event, f.place, f.time, f"source: {f.source}" if f.source else "") if x]
+        bits = [f"**{md_text(f.text)}**", md_text(f.counted or ""), f"[{md_text(f.kind)}]"]
+        extra = [md_text(x) for x in (f.event, f.place, f.time, f"source: {f.source}" if f.source else "") if x]
         lines.append("- " + " ".join(b for b in bits if b) + (f" — {'; '.join(extra)}" if extra else ""))
     if not article.figures:
         lines.append("*None found.*")
     lines += ["", "## Quotes", ""]
     for q in article.quotes:
-        lines.append(f"- “{q.text}” — {q.speaker or 'unattributed'}")
+        lines.append(f"- “{md_text(q.text)}” — {md_text(q.speaker or 'unattributed')}")
     if not article.quotes:
         lines.append("*None found.*")
     lines += ["", "## Dates", ""]
     for d in article.dates:
-        lines.append(f"- {d.text}: {d.value or 'unresolved'}")
+        lines.append(f"- {md_text(d.text)}: {md_text(d.value or 'unresolved')}")
     if not article.dates:
         lines.append("*None found.*")
     return "\n".join(lines) + "\n"
