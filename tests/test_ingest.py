@@ -100,7 +100,6 @@ def test_folder_is_searched_recursively_and_in_order(tmp_path: Path):
         (lambda p: None, "no such file or folder"),
         (lambda p: p.write_bytes(b""), "empty file"),
         (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20), "binary file"),
-        (lambda p: p.write_bytes("Caf\u00e9 prices rose.".encode("latin-1")), "not UTF-8"),
         (lambda p: p.write_text("<html><body><nav>Home</nav></body></html>"), "no article text"),
     ],
 )

@@ -1,13 +1,21 @@
 """Read articles from files, folders, standard input and URLs.
 
 Every input either becomes one or more `Article`s or one `Problem` (a one-line reason); an input
-never raises. Formats: plain text (with the header lines scrapers leave at the top turned into
-metadata), HTML (through trafilatura), JSON / JSONL objects with a `text` field.
+never raises, and one bad input never stops the others: an unexpected error while reading one
+becomes its Problem ("internal error while reading it (...)"). Formats: plain text (with the header
+lines scrapers leave at the top turned into metadata), HTML (through trafilatura), JSON / JSONL
+objects with a `text` field. Encodings: see `decoding` (BOM, UTF-8, declared charset, detection;
+undecodable bytes replaced with a warning). Input names in Problems have their control characters
+escaped, and one input reports at most a few problems, then how many more (see `problems`).
+
+Limits (`Limits`): files and responses up to 10 MB; URLs get 15 s per network step and 30 s for
+the whole fetch (connect, headers, body, redirects), at most 5 redirects (see `fetch`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -17,8 +25,13 @@ from typing import BinaryIO
 from urllib.parse import urlparse
 
 from crossbrief.errors import InputError
+from crossbrief.ingest.decoding import Decoded, decode_bytes, scrub
+from crossbrief.ingest.fetch import FETCHABLE_TYPES, fetch
+from crossbrief.ingest.problems import one_line, problem, shown, summarised
 from crossbrief.model import Article, Problem
-from crossbrief.version import __version__
+
+__all__ = ["FETCHABLE_TYPES", "Limits", "decode", "read_inputs", "split_header"]
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -27,9 +40,9 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 MIN_ARTICLE_WORDS = 10
 MAX_BYTES = 10 * 1024 * 1024  # no news article is this long; bigger inputs are mistakes
-FETCH_TIMEOUT = 15.0
+FETCH_TIMEOUT = 15.0  # seconds for each network step of a fetch (connect, each read)
+FETCH_DEADLINE = 30.0  # seconds for the whole fetch of one URL: connect + headers + body + redirects
 MAX_REDIRECTS = 5
-FETCHABLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json")
 
 
 @dataclass
@@ -37,6 +50,7 @@ class Limits:
     max_bytes: int = MAX_BYTES
     timeout: float = FETCH_TIMEOUT
     max_redirects: int = MAX_REDIRECTS
+    deadline: float = FETCH_DEADLINE
 
 
 # -- bytes to text ------------------------------------------------------------------------------
@@ -44,21 +58,20 @@ def _megabytes(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 text from bytes, or InputError saying why not."""
-    if not data.strip():
-        raise InputError("empty file")
-    head = data[:8192]
-    # NUL bytes never occur in text; many other control bytes mean a binary format.
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if b"\x00" in head or controls > len(head) * 0.05:
-        raise InputError("binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"not UTF-8 text (undecodable byte 0x{data[err.start]:02x} at offset {err.start})"
-        ) from None
+def decode(data: bytes, declared: str = "") -> str:
+    """Text from bytes in any encoding (see `decoding`), or InputError saying why not."""
+    return decode_bytes(data, declared).text
+
+
+Found = tuple[list[Article], list[Problem]]
+
+
+def _with_warning(decoded: Decoded, name: str, found: Found) -> Found:
+    """`found` with the decoding's warning (bytes replaced), if any, as a non-fatal Problem first."""
+    articles, problems = found
+    if decoded.warning:
+        problems = [problem(name, decoded.warning, fatal=False), *problems]
+    return articles, problems
 
 
 def sniff_format(text: str, suffix: str = "") -> str:
@@ -165,7 +178,10 @@ def split_header(text: str) -> tuple[dict[str, str | list[str]], str]:
 
 
 def _outlet_from_url(url: str) -> str:
-    host = urlparse(url).hostname or ""
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:  # a malformed URL (an unclosed IPv6 bracket): no outlet from it
+        return ""
     host = re.sub(r"^(www\d?|m|mobile|amp|edition)\.", "", host)
     return host
 
@@ -233,19 +249,55 @@ def article_from_html(html: str, source: str, url: str = "") -> Article:
 
 
 # -- JSON / JSONL --------------------------------------------------------------------------------
-def _article_from_object(obj: object, source: str) -> Article:
+_TEXT_FIELDS = ("title", "url", "date", "author", "outlet")
+
+
+def _json_kind(value: object) -> str:
+    return {dict: "an object", list: "a list", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _article_from_object(obj: object, source: str) -> tuple[Article, list[str]]:
+    """The article of one JSON object, and warnings about fields that were ignored."""
     if not isinstance(obj, dict):
-        raise InputError("expected a JSON object with a 'text' field")
+        raise InputError(f"expected a JSON object with a 'text' field, not {_json_kind(obj)}")
     text = obj.get("text")
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"'text' is {_json_kind(text)}, not text")
     if not isinstance(text, str) or not text.strip():
         raise InputError("no 'text' field (or it is empty)")
-    url = str(obj.get("url") or "")
-    article = article_from_text(text, source, url=url)
-    article.title = str(obj.get("title") or article.title)
-    article.date = parse_date(str(obj.get("date") or "")) or article.date
-    article.author = str(obj.get("author") or "")
-    article.outlet = str(obj.get("outlet") or "") or (_outlet_from_url(url) if url else article.outlet)
-    return article
+    warnings = []
+    fields: dict[str, str] = {}
+    for key in _TEXT_FIELDS:
+        value = obj.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            fields[key] = scrub(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool) and key == "date":
+            fields[key] = str(value)
+        else:
+            warnings.append(f"ignored '{key}' ({_json_kind(value)}, not text)")
+    url = fields.get("url", "")
+    article = article_from_text(scrub(text), source, url=url)
+    article.title = fields.get("title") or article.title
+    article.date = parse_date(fields.get("date", "")) or article.date
+    article.author = fields.get("author", "")
+    article.outlet = fields.get("outlet") or (_outlet_from_url(url) if url else "") or article.outlet
+    return article, warnings
+
+
+def _load_json(text: str) -> object:
+    """json.loads, with every way it can fail as InputError (too deep, a huge number ...)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON ({err.msg})") from None
+    except RecursionError:
+        raise InputError("invalid JSON (nested too deeply)") from None
+    except ValueError as err:  # e.g. an integer too long to convert
+        raise InputError(f"invalid JSON ({err})") from None
 
 
 def articles_from_json(text: str, source: str) -> tuple[list[Article], list[Problem]]:
@@ -253,26 +305,34 @@ def articles_from_json(text: str, source: str) -> tuple[list[Article], list[Prob
     problems: list[Problem] = []
     items: list[tuple[str, object]] = []  # (name, object) or (name, InputError) in file order
     try:
-        data = json.loads(text)
+        data = _load_json(text)
         items = [(f"{source}#{i + 1}", o) for i, o in enumerate(data)] if isinstance(data, list) else [(source, data)]
-    except json.JSONDecodeError:
+    except InputError as whole:
+        if "\n" not in text.strip():
+            raise  # one line: one broken document
         # Not one JSON document: read it as JSON Lines.
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                items.append((f"{source}:{n}", json.loads(line)))
-            except json.JSONDecodeError as err:
-                items.append((f"{source}:{n}", InputError(f"invalid JSON ({err.msg})")))
+                items.append((f"{source}:{n}", _load_json(line)))
+            except InputError as err:
+                items.append((f"{source}:{n}", err))
+        if "nested too deeply" in str(whole) and all(isinstance(o, InputError) for _, o in items):
+            raise  # one document, too deep (not lines of JSON)
     for name, obj in items:
         try:
             if isinstance(obj, InputError):
                 raise obj
-            articles.append(_article_from_object(obj, name))
+            article, warnings = _article_from_object(obj, name)
+            articles.append(article)
+            problems.extend(problem(name, w, fatal=False) for w in warnings)
         except InputError as err:
-            problems.append(Problem(name, str(err)))
+            problems.append(problem(name, str(err)))
+        except Exception as err:  # noqa: BLE001 - one bad object never sinks the rest
+            problems.append(_internal_error(name, err))
     if not items:
-        problems.append(Problem(source, "no articles in this JSON (expected objects with a 'text' field)"))
+        problems.append(problem(source, "no articles in this JSON (expected objects with a 'text' field)"))
     return articles, problems
 
 
@@ -291,51 +351,38 @@ def read_path(path: Path, limits: Limits) -> tuple[list[Article], list[Problem]]
         raise InputError(f"file is {_megabytes(size)}, over the {_megabytes(limits.max_bytes)} limit")
     if size == 0:
         raise InputError("empty file")
-    text = decode(path.read_bytes())
-    return parse(text, str(path), sniff_format(text, path.suffix.lower()))
+    decoded = decode_bytes(path.read_bytes())
+    found = parse(decoded.text, str(path), sniff_format(decoded.text, path.suffix.lower()))
+    return _with_warning(decoded, str(path), found)
 
 
-def read_stream(stream: BinaryIO, limits: Limits) -> tuple[list[Article], list[Problem]]:
+def read_stream(stream: BinaryIO | None, limits: Limits) -> tuple[list[Article], list[Problem]]:
+    if stream is None:
+        raise InputError("standard input is closed")
     data = stream.read(limits.max_bytes + 1)
+    if isinstance(data, str):  # a text stream without a binary buffer (an IDE's console, a test)
+        data = data.encode("utf-8", "surrogatepass")
     if len(data) > limits.max_bytes:
         raise InputError(f"input is over the {_megabytes(limits.max_bytes)} limit")
-    text = decode(data)
-    return parse(text, "<stdin>", sniff_format(text))
+    decoded = decode_bytes(data)
+    return _with_warning(decoded, "<stdin>", parse(decoded.text, "<stdin>", sniff_format(decoded.text)))
+
+
+def _stdin() -> BinaryIO | None:
+    """sys.stdin's bytes, or None when standard input is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None:
+        return None
+    buffer = getattr(stream, "buffer", None)
+    return buffer if buffer is not None else stream  # type: ignore[return-value]
 
 
 def fetch_url(url: str, limits: Limits) -> tuple[list[Article], list[Problem]]:
-    import httpx
-
-    try:
-        with httpx.Client(
-            timeout=limits.timeout, follow_redirects=True, max_redirects=limits.max_redirects,
-            headers={"User-Agent": f"crossbrief/{__version__} (+offline news brief tool)"},
-        ) as client, client.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise InputError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
-            ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype and not ctype.startswith(FETCHABLE_TYPES):
-                raise InputError(f"content type {ctype} is not an article (HTML, text or JSON)")
-            declared = int(response.headers.get("content-length") or 0)
-            if declared > limits.max_bytes:
-                raise InputError(f"response is {_megabytes(declared)}, over the {_megabytes(limits.max_bytes)} limit")
-            chunks, total = [], 0
-            for chunk in response.iter_bytes():
-                total += len(chunk)
-                if total > limits.max_bytes:
-                    raise InputError(f"response is over the {_megabytes(limits.max_bytes)} limit")
-                chunks.append(chunk)
-            final_url = str(response.url)
-    except httpx.TimeoutException:
-        raise InputError(f"timed out after {limits.timeout:g} s") from None
-    except httpx.TooManyRedirects:
-        raise InputError(f"more than {limits.max_redirects} redirects") from None
-    except httpx.HTTPError as err:
-        raise InputError(f"could not fetch ({type(err).__name__}: {err})".splitlines()[0]) from None
-    data = b"".join(chunks)
-    text = decode(data)
-    fmt = {"text/plain": "text", "application/json": "json"}.get(ctype, sniff_format(text))
-    return parse(text, url, fmt, url=final_url)
+    fetched = fetch(url, limits.timeout, limits.deadline, limits.max_redirects, limits.max_bytes)
+    decoded = decode_bytes(fetched.data, declared=fetched.charset)
+    text = decoded.text
+    fmt = {"text/plain": "text", "application/json": "json"}.get(fetched.content_type, sniff_format(text))
+    return _with_warning(decoded, url, parse(text, url, fmt, url=fetched.final_url))
 
 
 def expand(inputs: Sequence[str]) -> tuple[list[str], list[Problem]]:
@@ -346,46 +393,65 @@ def expand(inputs: Sequence[str]) -> tuple[list[str], list[Problem]]:
         if item == "-" or item.startswith(("http://", "https://")):
             expanded.append(item)
             continue
-        path = Path(item)
-        if path.is_dir():
+        try:
+            path = Path(item)
+            is_dir, exists = path.is_dir(), path.exists()
+        except (OSError, ValueError) as err:  # a NUL byte, a name too long
+            problems.append(problem(item, f"cannot read ({getattr(err, 'strerror', None) or err})"))
+            continue
+        if is_dir:
             found = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
             )
             if not found:
                 kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-                problems.append(Problem(item, f"folder has no articles (looked for {kinds})"))
+                problems.append(problem(item, f"folder has no articles (looked for {kinds})"))
             expanded.extend(str(p) for p in found)
-        elif path.exists():
+        elif exists:
             expanded.append(item)
         elif "://" in item:
-            problems.append(Problem(item, "only http:// and https:// URLs can be fetched"))
+            problems.append(problem(item, "only http:// and https:// URLs can be fetched"))
         else:
-            problems.append(Problem(item, "no such file or folder"))
+            problems.append(problem(item, "no such file or folder"))
     return expanded, problems
+
+
+def _internal_error(name: str, err: BaseException) -> Problem:
+    log.debug("internal error while reading %s", shown(name), exc_info=err)
+    detail = one_line(str(err).split("\n")[0]) if str(err).strip() else ""
+    return problem(name, f"internal error while reading it ({type(err).__name__}{': ' + detail if detail else ''})")
+
+
+def _read_one(item: str, limits: Limits, stdin: BinaryIO | None) -> tuple[list[Article], list[Problem]]:
+    if item == "-":
+        return read_stream(stdin if stdin is not None else _stdin(), limits)
+    if item.startswith(("http://", "https://")):
+        return fetch_url(item, limits)
+    return read_path(Path(item), limits)
 
 
 def read_inputs(
     inputs: Sequence[str], limits: Limits | None = None, stdin: BinaryIO | None = None
 ) -> tuple[list[Article], list[Problem]]:
-    """Articles from every input, in order, and a Problem for each input that could not be read."""
+    """Articles from every input, in order, and the Problems of the inputs that could not be read
+    (or were read with a caveat): at most a few per input, then how many more."""
     limits = limits or Limits()
     paths, problems = expand(inputs)
     articles: list[Article] = []
     for item in paths:
+        name = "<stdin>" if item == "-" else item
         try:
-            if item == "-":
-                found, more = read_stream(stdin or sys.stdin.buffer, limits)
-            elif item.startswith(("http://", "https://")):
-                found, more = fetch_url(item, limits)
-            else:
-                found, more = read_path(Path(item), limits)
+            found, more = _read_one(item, limits, stdin)
         except InputError as err:
-            problems.append(Problem("<stdin>" if item == "-" else item, str(err)))
+            problems.append(problem(name, str(err)))
             continue
         except OSError as err:
-            problems.append(Problem(item, f"cannot read ({err.strerror or err})"))
+            problems.append(problem(name, f"cannot read ({err.strerror or err})"))
+            continue
+        except Exception as err:  # noqa: BLE001 - one bad input never sinks the rest
+            problems.append(_internal_error(name, err))
             continue
         articles.extend(found)
-        problems.extend(more)
+        problems.extend(summarised(more, name))
     return articles, problems
