@@ -200,6 +200,7 @@ def test_unexpected_error_is_a_problem_for_that_input_only(tmp_path: Path, monke
     articles, [problem] = read_inputs([str(bad), str(good)])
     assert [a.source for a in articles] == [str(good)]
     assert problem.input == str(bad) and problem.message == "internal error while reading it (ValueError: boom)"
+    assert problem.internal and problem.fatal
 
 
 def test_many_problems_of_one_input_are_summarised(tmp_path: Path):
@@ -223,7 +224,7 @@ def test_control_characters_in_names_are_escaped(tmp_path: Path):
 
 def test_shown_escapes_only_control_characters():
     assert shown("Café “news”.txt") == "Café “news”.txt"
-    assert shown("a\tb\r\nc\x7f\u2028\udcff") == "a\\tb\\r\\nc\\x7f\\u2028\\udcff"
+    assert shown("a\tb\r\nc\x7f\x85\u202e\u2028\udcff") == "a\\tb\\r\\nc\\x7f\\x85\\u202e\\u2028\\udcff"
 
 
 # -- the whole-fetch deadline, against a real HTTP server on 127.0.0.1 --------------------------

@@ -8,7 +8,7 @@ Python's repr does. `summarised` keeps the first few problems of one input and c
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from crossbrief.model import Problem
 
@@ -16,26 +16,23 @@ MAX_PROBLEMS_PER_INPUT = 5
 MAX_MESSAGE_CHARS = 300
 
 
-def _escape(char: str) -> str:
+# C0 and C1 controls, DEL, bidirectional marks, overrides and isolates, line and paragraph
+# separators, lone surrogates: what could break a line, recolour a terminal or reorder the text.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
     code = ord(char)
-    if char == "\n":
-        return "\\n"
-    if char == "\r":
-        return "\\r"
-    if char == "\t":
-        return "\\t"
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def shown(name: str) -> str:
-    """`name` with its control characters, line separators and lone surrogates escapes (\\n, \\x1b)."""
-    if name.isprintable():
-        return name
-    return "".join(
-        _escape(c) if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in name
-    )
+    """`name` with its control characters (see _CONTROLS) escaped as Python writes them (\\n, \\x1b)."""
+    return _CONTROLS.sub(_escape, name)
 
 
 def one_line(message: str) -> str:
@@ -44,8 +41,9 @@ def one_line(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
-def problem(name: str, message: str, fatal: bool = True) -> Problem:
-    return Problem(shown(name), one_line(message), fatal=fatal)
+def problem(name: str, message: str, fatal: bool = True, internal: bool = False) -> Problem:
+    """A Problem of the input `name`, its name and message shown safely on one line."""
+    return Problem(shown(name), one_line(message), fatal=fatal, internal=internal)
 
 
 def summarised(problems: list[Problem], name: str, limit: int = MAX_PROBLEMS_PER_INPUT) -> list[Problem]:
@@ -54,6 +52,7 @@ def summarised(problems: list[Problem], name: str, limit: int = MAX_PROBLEMS_PER
         return problems
     rest = problems[limit:]
     more = Problem(
-        shown(name), f"... and {len(rest):,} more problems in {shown(name)}", fatal=any(p.fatal for p in rest)
+        shown(name), f"... and {len(rest):,} more problems in {shown(name)}",
+        fatal=any(p.fatal for p in rest), internal=any(p.internal for p in rest),
     )
     return [*problems[:limit], more]

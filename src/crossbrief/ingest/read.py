@@ -418,9 +418,11 @@ def expand(inputs: Sequence[str]) -> tuple[list[str], list[Problem]]:
 
 
 def _internal_error(name: str, err: BaseException) -> Problem:
-    log.debug("internal error while reading %s", shown(name), exc_info=err)
+    """A bug met while reading `name`: its Problem (marked `internal`); the traceback is logged at debug level."""
+    log.debug("internal error while reading %s", shown(name), exc_info=err)  # the traceback with CROSSBRIEF_DEBUG=1
     detail = one_line(str(err).split("\n")[0]) if str(err).strip() else ""
-    return problem(name, f"internal error while reading it ({type(err).__name__}{': ' + detail if detail else ''})")
+    message = f"internal error while reading it ({type(err).__name__}{': ' + detail if detail else ''})"
+    return problem(name, message, internal=True)
 
 
 def _read_one(item: str, limits: Limits, stdin: BinaryIO | None) -> tuple[list[Article], list[Problem]]:
