@@ -188,13 +188,13 @@ class Pipeline:
 
     def _process_or_problem(self, article: Article, analyse: bool) -> Processed | Problem:
         """`process`, with what goes wrong on this one article as its Problem: an input error, or
-        a bug (marked `internal`, logged with its traceback) that must not sink the others."""
+        a bug (marked `internal`; its traceback logged at debug level) that must not sink the others."""
         try:
             return self.process(article, analyse=analyse)
         except InputError as err:
             return Problem(article.source, str(err))
         except Exception as err:  # noqa: BLE001 - one article's bug must not sink the bundle
-            log.error("internal error while processing %s", article.source, exc_info=True)
+            log.debug("internal error while processing %s", article.source, exc_info=True)
             first = (str(err).splitlines() or [""])[0]
             return Problem(article.source, f"internal error while processing it ({type(err).__name__}: {first})",
                            internal=True)
