@@ -310,3 +310,121 @@ def test_analyze_one_article(capsys, examples_dir: Path, tmp_path: Path):
     empty.write_text("")
     code, out, err = run(capsys, "analyze", str(empty))
     assert code == 2 and out == "" and f"{empty}: empty file" in err
+
+
+# -- guards: the output never overwrites an input; one line per input, whatever its name holds -----
+
+
+STORY = (
+    "The Harwick council voted on Monday to spend 4 million pounds on river defences.\n"
+    "Mayor Ann Price said the walls would protect 300 homes along the Tessel.\n"
+)
+OTHER = (
+    "Harwick councillors approved 4 million pounds for flood walls on the Tessel on Monday.\n"
+    "About 300 homes will be safer, Mayor Ann Price told reporters after the vote.\n"
+)
+
+
+def test_the_output_file_is_never_an_input(capsys, tmp_path: Path):
+    story, other = tmp_path / "story.txt", tmp_path / "other.txt"
+    story.write_text(STORY)
+    other.write_text(OTHER)
+    link = tmp_path / "link.txt"
+    link.symlink_to(story)
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    (folder / "inner.txt").write_text(OTHER)
+    cases = [
+        (["brief", "-o", str(story), str(story), str(other)], story),
+        (["brief", str(story), str(other), "-o", str(link)], link),  # the same file by another name
+        (["brief", str(story), str(tmp_path / "." / "other.txt"), "-o", str(other)], other),
+        (["brief", str(story), str(folder), "-o", str(folder / "inner.txt")], folder / "inner.txt"),
+        (["analyze", str(story), "-o", str(story)], story),
+        (["train", str(story), "-o", str(story)], story),
+    ]
+    for argv, target in cases:
+        before = target.read_text()
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "", argv
+        assert len(err.splitlines()) == 1 and "the output file is" in err and "write elsewhere" in err, err
+        assert target.read_text() == before
+    # A new file beside the inputs, or in an input folder, is fine (only briefed, not overwritten).
+    code, _, err = run(capsys, "brief", str(story), str(folder), "-o", str(folder / "brief.md"))
+    assert code == 0, err
+    assert (folder / "brief.md").read_text().startswith("# ") and story.read_text() == STORY
+
+
+def test_analyze_refuses_a_folder_or_a_bundle(capsys, tmp_path: Path):
+    (tmp_path / "story.txt").write_text(STORY)
+    (tmp_path / "other.txt").write_text(OTHER)
+    code, out, err = run(capsys, "analyze", str(tmp_path))
+    assert code == 2 and out == "" and err == f"crossbrief: {tmp_path}: a folder; analyze reads one article " \
+                                              "(crossbrief brief reads a bundle)\n"
+    bundle = tmp_path / "two.json"
+    bundle.write_text(json.dumps([{"text": STORY}, {"text": OTHER}]))
+    code, out, err = run(capsys, "analyze", str(bundle))
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert err.startswith(f"crossbrief: {bundle}: a bundle of 2 articles; analyze reads one")
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(json.dumps({"text": STORY}) + "\n{not json\n")
+    code, out, err = run(capsys, "analyze", str(mixed))
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "a bundle of 2 articles" in err
+
+
+def test_a_whitespace_only_json_file_is_one_clear_line(capsys, tmp_path: Path):
+    blank = tmp_path / "blank.json"
+    blank.write_text("  \n\n\t \n")
+    code, out, err = run(capsys, "analyze", str(blank))
+    assert code == 2 and out == "" and err == f"crossbrief: {blank}: empty file\n"
+    code, out, err = run(capsys, "brief", str(blank))
+    assert code == 2 and out == ""
+    assert err.splitlines()[0] == f"crossbrief: skipped {blank}: empty file"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_a_full_disk_names_the_output(capsys, tmp_path: Path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY)
+    for argv in (["analyze", str(story), "-o", "/dev/full"], ["brief", str(story), "-o", "/dev/full"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == ""
+        assert err.splitlines()[-1] == "crossbrief: /dev/full: No space left on device"
+    result = subprocess.run(
+        f"{sys.executable} -m crossbrief.cli analyze {story} > /dev/full", shell=True, capture_output=True,
+        text=True, timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "crossbrief: standard output: No space left on device\n"
+
+
+def test_control_characters_in_input_names_are_escaped(capsys, monkeypatch, tmp_path: Path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY)
+    odd = tmp_path / "evil\n\x1b[31mred\x85\u202e.txt"
+    shown = str(tmp_path) + "/evil\\n\\x1b[31mred\\x85\\u202e.txt"
+    odd.write_text(STORY)  # the same text as story.txt: a warning names it
+    missing = tmp_path / "gone\r\nINJECTED.txt"
+    code, out, err = run(capsys, "brief", str(story), str(odd), str(missing))
+    assert code == 1 and "## Summary" in out
+    assert f"crossbrief: warning: {shown}: the same article text as {story}" in err
+    assert f"crossbrief: skipped {tmp_path}/gone\\r\\nINJECTED.txt: no such file or folder\n" in err
+    assert all(line.startswith("crossbrief: ") for line in err.splitlines())
+    assert "\x1b" not in err and "\x85" not in err and "\u202e" not in err and "\r" not in err
+    empty = tmp_path / "empty\n\x1bfile.txt"
+    empty.write_text("")
+    code, out, err = run(capsys, "analyze", str(empty))
+    assert code == 2 and err == f"crossbrief: {tmp_path}/empty\\n\\x1bfile.txt: empty file\n"
+    code, out, err = run(capsys, "analyze", str(odd), "--format", "json")
+    assert code == 0 and "\x1b" not in err
+    # An error that names the input, raised deep inside: the name is not cut at its newline.
+    from crossbrief.errors import InputError
+    from crossbrief.runners import batch
+
+    src = tmp_path / "in\nput.jsonl"
+    src.write_text('{"documents": ["A sentence."]}\n')
+    monkeypatch.setattr(batch, "run_batch", _raise(InputError(f"{src}: line 3: not JSON\nmore detail")))
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert capsys.readouterr().err == f"crossbrief: {tmp_path}/in\\nput.jsonl: line 3: not JSON\n"
+    assert main(["batch", str(tmp_path / "no\x1bsuch.jsonl"), "-o", str(tmp_path / "out.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "no\\x1bsuch.jsonl" in err and "\x1b" not in err

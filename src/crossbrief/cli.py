@@ -19,10 +19,11 @@ import gzip
 import importlib.util
 import logging
 import os
+import re
 import sys
 import traceback
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from crossbrief import settings
@@ -37,14 +38,40 @@ TRAIN_MODULES = ("lightgbm", "sklearn", "rouge_score", "sumy")
 _UNREADABLE_DATA = (EOFError, zlib.error, gzip.BadGzipFile)
 
 Command = Callable[[argparse.Namespace], int]
+# C0 and C1 control characters, DEL, and the marks that reorder text on a terminal (bidi controls).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(text: str) -> str:
+    """Text with every control character shown as an escape (`\\n`, `\\x1b`): one line, inert on a terminal."""
+
+    def show(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _NAMED_CONTROLS:
+            return _NAMED_CONTROLS[char]
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _CONTROLS.sub(show, text)
 
 
 def _say(message: str) -> None:
-    print(f"crossbrief: {message}", file=sys.stderr)
+    """One line on standard error; control characters in it (from an input's name) are escaped."""
+    print(f"crossbrief: {_visible(message)}", file=sys.stderr)
 
 
-def _first_line(err: BaseException) -> str:
-    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+def _first_line(err: BaseException, names: Iterable[str] = ()) -> str:
+    """The first line of an error's message; a name in it (an input's path) is never cut at a newline."""
+    text = str(err).strip()
+    for name in sorted({n for n in names if n and _CONTROLS.search(n)}, key=len, reverse=True):
+        text = text.replace(name, _visible(name))
+    return (text.splitlines() or [type(err).__name__])[0]
+
+
+def _names(args: argparse.Namespace) -> list[str]:
+    """The inputs and output a command was given (the names its messages may hold)."""
+    given = [*(getattr(args, "inputs", None) or []), getattr(args, "input", None), getattr(args, "output", None)]
+    return [str(n) for n in given if n]
 
 
 class _StderrHandler(logging.Handler):
@@ -52,7 +79,7 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            print(f"crossbrief: {self.format(record)}", file=sys.stderr)
+            print(f"crossbrief: {_visible(self.format(record))}", file=sys.stderr)
         except Exception:  # noqa: BLE001 - logging must never sink the command
             self.handleError(record)
 
@@ -66,11 +93,44 @@ def configure_logging(debug: bool = False) -> None:
 
 
 def _write(text: str, output: str | None) -> None:
+    """Text to the output file, or standard output; an OSError names where (e.g. "/dev/full: No space ...")."""
     if output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            # What is left in the buffer would fail again at exit: drop it.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise OSError(err.errno, err.strerror, "standard output") from err
         return
-    Path(output).write_text(text, encoding="utf-8")
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, output) from err
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve() or (Path(b).exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _refuse_output_over_inputs(output: str | None, inputs: Iterable[str]) -> None:
+    """UsageError when the output file is one of the inputs: an input file, or an article file found
+    in an input folder (before anything is read or written)."""
+    if output in (None, "-"):
+        return
+    from crossbrief.ingest.read import expand
+
+    files, _ = expand(list(inputs))
+    for item in files:
+        if item != "-" and not item.startswith(("http://", "https://")) and _same_file(item, output):
+            which = "the input file" if item in inputs else f"an input ({item})"
+            raise UsageError(f"{output}: the output file is {which}; write elsewhere")
 
 
 def _format_for(args: argparse.Namespace) -> str:
@@ -100,6 +160,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from crossbrief.pipeline import brief
 
     _at_least("--words", args.words, 10)
+    _refuse_output_over_inputs(args.output, args.inputs)
     result = brief(args.inputs, words=args.words or 200, facts=not args.no_facts)
     for problem in result.problems:
         _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
@@ -124,8 +185,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from crossbrief.render.article import article_facts, article_markdown
     from crossbrief.stages.analyse import analyse_in_bundle
 
+    if Path(args.input).is_dir():
+        raise UsageError(f"{args.input}: a folder; analyze reads one article (crossbrief brief reads a bundle)")
+    _refuse_output_over_inputs(args.output, [args.input])
     pipeline = default_pipeline()
     articles, problems = pipeline.read(args.input)
+    skipped = [p for p in problems if p.fatal]
+    if len(articles) > 1 or (articles and skipped):
+        raise UsageError(
+            f"{args.input}: a bundle of {len(articles) + len(skipped)} articles; analyze reads one "
+            "(crossbrief brief reads a bundle)"
+        )
+    if not articles and len(problems) == 1:
+        raise InputError(str(problems[0]))  # the one input's one problem, in one line
     for problem in problems:
         _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
     if not articles:
@@ -159,21 +231,15 @@ def _data_command(run: Command) -> Command:
         try:
             return run(args)
         except _UNREADABLE_DATA as err:
-            raise InputError(f"{args.input}: cannot read it ({_first_line(err)})") from err
+            raise InputError(f"{args.input}: cannot read it ({_first_line(err, [args.input])})") from err
         except InputError as err:
-            line = _first_line(err)
-            raise InputError(line if line.startswith(args.input) else f"{args.input}: {line}") from err
+            line = _first_line(err, [args.input])
+            named = line.startswith((args.input, _visible(args.input)))
+            raise InputError(line if named else f"{_visible(args.input)}: {line}") from err
 
     wrapped.__name__ = run.__name__
     wrapped.__doc__ = run.__doc__
     return wrapped
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return Path(a).resolve() == Path(b).resolve() or (Path(b).exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
 
 
 @_data_command
@@ -215,6 +281,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 @_data_command
 def cmd_train(args: argparse.Namespace) -> int:
     _at_least("--limit", args.limit)
+    if _same_file(args.input, args.output):
+        raise UsageError(f"{args.output}: the output file is the input file; write elsewhere")
     output = Path(args.output)
     if output.is_dir() or not output.parent.is_dir():
         raise UsageError(f"{args.output}: cannot write the model there (a folder, or its folder does not exist)")
@@ -307,19 +375,19 @@ def main(argv: list[str] | None = None) -> int:
     except CrossbriefError as err:
         # InputError, UsageError, ModelFileError: the message names the input, option or model
         # file, and the problem, in one line.
-        _say(_first_line(err))
+        _say(_first_line(err, _names(args)))
         return err.exit_code
     except OSError as err:
         # Files we cannot read or write, and the like: the user's to fix, not a bug.
         name = getattr(err, "filename", None)
-        problem = err.strerror or _first_line(err)
+        problem = err.strerror or _first_line(err, _names(args))
         _say(f"{name}: {problem}" if name and str(name) not in problem else problem)
         return EXIT_UNUSABLE
     except Exception as err:  # noqa: BLE001 - the last line of defence: a bug, never a bare traceback
         if debug:
             traceback.print_exc(file=sys.stderr)
         hint = "" if debug else " (set CROSSBRIEF_DEBUG=1 for the traceback)"
-        _say(f"internal error: {type(err).__name__}: {_first_line(err)}{hint}")
+        _say(f"internal error: {type(err).__name__}: {_first_line(err, _names(args))}{hint}")
         return EXIT_BUG
 
 
