@@ -428,3 +428,24 @@ def test_control_characters_in_input_names_are_escaped(capsys, monkeypatch, tmp_
     assert main(["batch", str(tmp_path / "no\x1bsuch.jsonl"), "-o", str(tmp_path / "out.jsonl")]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "no\\x1bsuch.jsonl" in err and "\x1b" not in err
+
+
+def test_a_bug_on_one_article_still_briefs_the_rest_and_exits_3(tmp_path, capsys, monkeypatch):
+    import crossbrief.pipeline as pipeline_module
+    from crossbrief.stages.clean import clean
+
+    def clean_or_crash(article):
+        if "CRASH" in article.raw_text:
+            raise ZeroDivisionError("a bug")
+        return clean(article)
+
+    monkeypatch.setattr(pipeline_module, "clean", clean_or_crash)
+    body = "The bridge over the Lenne river was closed on Monday after engineers found a crack in one pier. "
+    (tmp_path / "a.txt").write_text(body * 3)
+    other = "Engineers closed the Lenne river bridge on Monday because a pier had cracked. "
+    (tmp_path / "b.txt").write_text(other * 3)
+    (tmp_path / "c.txt").write_text("CRASH " + body)
+    assert main(["brief", str(tmp_path), "--words", "40"]) == 3
+    out, err = capsys.readouterr()
+    assert "Lenne" in out
+    assert "c.txt" in err and "internal error" in err and "ZeroDivisionError" in err

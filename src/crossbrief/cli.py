@@ -164,9 +164,12 @@ def cmd_brief(args: argparse.Namespace) -> int:
     result = brief(args.inputs, words=args.words or 200, facts=not args.no_facts)
     for problem in result.problems:
         _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
+    # A bug met on one article is not bad input: the others are still briefed, but the command
+    # ends with the internal-error code, so that scripts and CI notice.
+    bug = any(p.internal for p in result.problems)
     if not result.articles:
         _say("no usable articles: nothing to brief")
-        return EXIT_UNUSABLE
+        return EXIT_BUG if bug else EXIT_UNUSABLE
     fmt = _format_for(args)
     from crossbrief.render import to_html, to_json, to_markdown
 
@@ -174,6 +177,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     _write(rendered if rendered.endswith("\n") else rendered + "\n", args.output)
     if args.output and args.output != "-":
         _say(f"wrote {fmt} brief of {len(result.articles)} articles to {args.output}")
+    if bug:
+        return EXIT_BUG
     return EXIT_SKIPPED if any(p.fatal for p in result.problems) else EXIT_OK
 
 
