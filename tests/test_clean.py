@@ -1,7 +1,11 @@
 """Cleaning rules, on text written for these tests (shapes of noise, not any site's strings)."""
 
+import random
+import time
+
 from crossbrief.model import Article
-from crossbrief.stages.clean import clean
+from crossbrief.stages.clean import clean, normalise
+from crossbrief.stages.limits import CUT_REASON, MAX_RAW_CHARS, MAX_TEXT_CHARS, cut_point
 
 
 def cleaned(raw: str, title: str = "") -> Article:
@@ -113,3 +117,63 @@ def test_short_title_cased_sentence_inside_the_story_is_kept():
     line = "The Port Authority Board Met On Friday."
     a = cleaned("\n".join([BODY[0], line, BODY[1]]))
     assert line in a.text
+
+
+# -- bounded work (stages/limits.py) -------------------------------------------------------------
+
+
+def test_pull_quote_search_matches_the_plain_rule():
+    def plain(lines: list[str]) -> set[str]:  # the rule as first written: a loop over all lines
+        keys = [normalise(x) for x in lines]
+        return {x for x, k in zip(lines, keys)
+                if len(x.split()) <= 40 and len(k) >= 20 and any(len(o) > len(k) + 20 and k in o for o in keys)}
+
+    rng = random.Random(3)
+    words = "the pier was closed on monday after divers found damage to its supports".split()
+    for _ in range(200):
+        lines = list(dict.fromkeys(" ".join(rng.choices(words, k=rng.randint(3, 14))).capitalize() + "."
+                                   for _ in range(rng.randint(2, 8))))
+        lines += [" ".join(lines[:2])]
+        a = cleaned("\n".join(lines))
+        assert {r.text for r in a.removed if r.reason == "pull-quote"} == plain(lines) - {
+            r.text for r in a.removed if r.reason != "pull-quote"}
+
+
+def test_normal_article_is_not_cut():
+    a = cleaned("\n".join(BODY * 20))
+    assert all(r.reason != CUT_REASON for r in a.removed)
+
+
+def test_overlong_clean_text_is_cut_at_a_paragraph_with_one_removal():
+    raw = "\n".join(f"Paragraph {i} says the harbour authority met on Monday, as it does every week."
+                    for i in range(3000))
+    a = cleaned(raw)
+    assert len(a.text) <= MAX_TEXT_CHARS
+    assert a.text.endswith("every week.") and raw.startswith(a.text)
+    cuts = [r for r in a.removed if r.reason == CUT_REASON]
+    assert len(cuts) == 1 and f"limit {MAX_TEXT_CHARS:,}" in cuts[0].detail and "\n" not in cuts[0].detail
+    assert raw.split("\n")[cuts[0].line - 1].startswith(cuts[0].text[:40])
+
+
+def test_overlong_single_line_is_cut_at_a_sentence_end():
+    raw = " ".join(f"The pier was inspected {i} times." for i in range(20_000))
+    a = cleaned(raw)
+    assert len(a.text) <= MAX_TEXT_CHARS and a.text.endswith("times.") and raw.startswith(a.text)
+    assert [r.reason for r in a.removed] == [CUT_REASON]
+
+
+def test_overlong_raw_text_is_read_only_up_to_its_limit():
+    raw = "\n".join(f"Short line {i}." for i in range(100_000))
+    start = time.perf_counter()
+    a = cleaned(raw)
+    assert time.perf_counter() - start < 5
+    cut = [r for r in a.removed if r.reason == CUT_REASON]
+    assert len(cut) == 1 and f"limit {MAX_RAW_CHARS:,}" in cut[0].detail
+
+
+def test_cut_point_prefers_paragraph_then_sentence_then_space():
+    assert cut_point("short", 10) == 5
+    assert cut_point("aaaa bbbb.\ncccc dddd eeee", 20) == 10
+    assert cut_point("aaaa bbbb cccc. dddd eeee", 20) == 15
+    assert cut_point("aaaa bbbb cccc dddd eeee", 20) == 19
+    assert cut_point("x" * 30, 20) == 20

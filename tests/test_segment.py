@@ -1,4 +1,7 @@
+import time
+
 from crossbrief.model import Article
+from crossbrief.stages.limits import MAX_PIECE_CHARS, MAX_SENTENCE_WORDS
 from crossbrief.stages.segment import segment, split_sentences
 
 
@@ -58,3 +61,30 @@ def test_spans_are_verbatim_slices_and_paragraphs_counted():
     assert [s.paragraph for s in article.sentences] == [0, 0, 1]
     for s in article.sentences:
         assert article.text[s.start : s.end] == s.text
+
+
+# -- bounded work (stages/limits.py) -------------------------------------------------------------
+
+
+def test_overlong_paragraph_is_split_in_parts_at_sentence_ends():
+    text = " ".join(f"The pier was inspected {i} times by the harbour authority." for i in range(1500))
+    assert len(text) > 4 * MAX_PIECE_CHARS
+    start = time.perf_counter()
+    got = sentences(text)
+    assert time.perf_counter() - start < 10
+    assert got == [f"The pier was inspected {i} times by the harbour authority." for i in range(1500)]
+
+
+def test_sentence_over_the_word_limit_is_split_into_verbatim_pieces():
+    words = [f"w{i}" for i in range(MAX_SENTENCE_WORDS * 2 + 5)]
+    text = "Short one. " + " ".join(words) + "."
+    spans = split_sentences(text)
+    pieces = [text[a:b] for a, b in spans]
+    assert pieces[0] == "Short one."
+    assert [len(p.split()) for p in pieces[1:]] == [MAX_SENTENCE_WORDS, MAX_SENTENCE_WORDS, 5]
+    assert " ".join(pieces[1:]) == text[len("Short one. "):]
+
+
+def test_normal_long_sentence_is_not_split():
+    text = "He said " + ", ".join(f"item {i}" for i in range(120)) + "."
+    assert sentences(text) == [text]

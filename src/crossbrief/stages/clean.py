@@ -14,16 +14,22 @@ The rules below work on the shape of lines, not on any one site's strings:
 
 Each kept line stays verbatim (only its outer white space is trimmed), so every sentence of the
 clean text is text the outlet published.
+
+Work is bounded (stages/limits.py): only the first MAX_RAW_CHARS of the raw body are cleaned and
+at most MAX_TEXT_CHARS of clean text are kept, cut at a paragraph or sentence boundary; a cut is
+recorded as one Removal with reason "cut-length" whose detail names the limit.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from crossbrief.model import Article, Removal
+from crossbrief.stages.limits import CUT_REASON, MAX_RAW_CHARS, MAX_TEXT_CHARS, cut_point
 
 _QUOTES = str.maketrans({c: "" for c in "\"'“”‘’«»„‚`´"})
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
@@ -164,10 +170,12 @@ def _mark_bullet_summary(lines: list[_Line], body_words: Counter[str]) -> None:
 
 def clean(article: Article) -> Article:
     """Fill `article.text` and `article.removed` from `article.raw_text`."""
+    raw = article.raw_text
+    raw_end = cut_point(raw, MAX_RAW_CHARS)
     lines = [
-        _Line(n, raw.strip(), normalise(raw))
-        for n, raw in enumerate(article.raw_text.split("\n"), 1)
-        if raw.strip()
+        _Line(n, line.strip(), normalise(line))
+        for n, line in enumerate(raw[:raw_end].split("\n"), 1)
+        if line.strip()
     ]
     title_key = normalise(article.title) if article.title else ""
 
@@ -189,11 +197,7 @@ def clean(article: Article) -> Article:
         seen.add(ln.key)
 
     # Short lines contained in a longer paragraph: pull quotes and captions of the body.
-    kept_keys = [ln.key for ln in lines if not ln.reason]
-    for ln in lines:
-        if not ln.reason and _words(ln.text) <= 40 and len(ln.key) >= 20:
-            if any(len(other) > len(ln.key) + 20 and ln.key in other for other in kept_keys):
-                ln.drop("pull-quote", "repeats part of another paragraph")
+    _mark_pull_quotes(lines)
 
     body_words: Counter[str] = Counter()
     for ln in lines:
@@ -217,6 +221,60 @@ def clean(article: Article) -> Article:
         elif text.endswith("?") and _words(text) <= 8 and not re.search(r"[\"“”'‘’]", text):
             ln.drop("heading", "question used as a sub-heading")
 
-    article.text = "\n".join(ln.text for ln in lines if not ln.reason)
+    kept = [ln for ln in lines if not ln.reason]
+    text = "\n".join(ln.text for ln in kept)
     article.removed = [Removal(ln.text, ln.reason, ln.detail, ln.number) for ln in lines if ln.reason]
+    cut = _length_cut(raw, raw_end, text, kept)
+    if cut is not None:
+        text = text[: cut_point(text, MAX_TEXT_CHARS)].rstrip()
+        article.removed.append(cut)
+    article.text = text
     return article
+
+
+def _mark_pull_quotes(lines: list[_Line]) -> None:
+    """Short lines contained in a longer paragraph (20+ characters longer) are pull quotes.
+
+    The kept keys are searched as one string, longest first, so that a line is looked for only
+    among the keys long enough to hold it -- one C-level search per line, not a loop over lines.
+    """
+    kept_keys = sorted((ln.key for ln in lines if not ln.reason), key=len, reverse=True)
+    ends: list[int] = []  # ends[i]: end of key i in `joined`
+    offset = 0
+    for key in kept_keys:
+        offset += len(key)
+        ends.append(offset)
+        offset += 1
+    joined = "\n".join(kept_keys)  # keys hold no newline, so no match spans two keys
+    lengths = [-len(k) for k in kept_keys]  # ascending, for bisect
+    for ln in lines:
+        if not ln.reason and _words(ln.text) <= 40 and len(ln.key) >= 20:
+            longer = bisect.bisect_left(lengths, -(len(ln.key) + 20))  # keys with len > len(key) + 20
+            if longer and joined.find(ln.key, 0, ends[longer - 1]) >= 0:
+                ln.drop("pull-quote", "repeats part of another paragraph")
+
+
+def _length_cut(raw: str, raw_end: int, text: str, kept: list[_Line]) -> Removal | None:
+    """The "cut-length" Removal for an article over the limits (None for any normal article)."""
+    if raw_end >= len(raw) and len(text) <= MAX_TEXT_CHARS:
+        return None
+    if len(text) > MAX_TEXT_CHARS:
+        end = cut_point(text, MAX_TEXT_CHARS)
+        rest = text[end:].lstrip()
+        # The line of the raw body in which the cut falls.
+        position, line = 0, kept[-1].number if kept else 1
+        for ln in kept:
+            position += len(ln.text) + 1
+            if position > end + 1:  # this line holds text beyond the cut
+                line = ln.number
+                break
+        detail = (f"article too long: clean text cut at {end:,} of {len(text):,} characters "
+                  f"(limit {MAX_TEXT_CHARS:,})")
+        if raw_end < len(raw):
+            detail += f"; only the first {raw_end:,} of {len(raw):,} raw characters were read (limit {MAX_RAW_CHARS:,})"
+    else:
+        rest = raw[raw_end:].lstrip()
+        line = raw.count("\n", 0, raw_end) + 1
+        detail = (f"article too long: only the first {raw_end:,} of {len(raw):,} characters were read "
+                  f"(limit {MAX_RAW_CHARS:,})")
+    return Removal(rest[:200].split("\n")[0], CUT_REASON, detail, line)

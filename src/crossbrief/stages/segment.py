@@ -7,6 +7,11 @@ is text scraped with the spaces between sentences lost ("halted.The proposal"), 
 when paragraphs are flattened; we split those first. Sentences never cross a paragraph break.
 
 Every span is a slice of the input, so a sentence is always verbatim text of its article.
+
+Work is bounded (stages/limits.py): pysbd's cost grows with the square of its input, so a piece
+longer than MAX_PIECE_CHARS is given to it in parts cut at sentence ends (else at white space);
+and a "sentence" of more than MAX_SENTENCE_WORDS words (a flattened list or table) is split into
+pieces of that many words.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from functools import lru_cache
 
 from crossbrief.model import Article, Sentence
 from crossbrief.stages.identity import article_id
+from crossbrief.stages.limits import MAX_PIECE_CHARS, MAX_SENTENCE_WORDS, cut_point
 
 # A lower-case letter or digit, sentence-final punctuation (optionally a closing quote), then
 # straight into an upper-case letter or an opening quote: two sentences glued by scraping.
@@ -23,6 +29,7 @@ from crossbrief.stages.identity import article_id
 _GLUED = re.compile(r"(?<=[a-z0-9%)][.!?])(?=[A-Z“‘][a-z])|(?<=[a-z0-9%)][.!?][”’\"'])(?=[A-Z“‘])")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORDLIKE = re.compile(r"\w")
+_WORD = re.compile(r"\S+")
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +40,30 @@ def _segmenter():
 
 
 def _pysbd_spans(text: str, offset: int) -> list[tuple[int, int]]:
-    return [(offset + a, offset + b) for a, b in _relative_spans(text)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        # Normal paragraphs fit in one part; only overlong ones are cut (see the module doc).
+        end = start + cut_point(text[start:], MAX_PIECE_CHARS) if len(text) - start > MAX_PIECE_CHARS else len(text)
+        end = max(end, start + 1)
+        for a, b in _relative_spans(text[start:end]):
+            spans.extend(_word_capped(text, offset, start + a, start + b))
+        start = end
+    return spans
+
+
+def _word_capped(text: str, offset: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The span text[start:end] (shifted by offset), split into pieces of at most
+    MAX_SENTENCE_WORDS words when it is longer."""
+    if end - start < MAX_SENTENCE_WORDS * 2:  # too short to hold that many words
+        return [(offset + start, offset + end)]
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+    if len(words) <= MAX_SENTENCE_WORDS:
+        return [(offset + start, offset + end)]
+    return [
+        (offset + words[i][0], offset + words[min(i + MAX_SENTENCE_WORDS, len(words)) - 1][1])
+        for i in range(0, len(words), MAX_SENTENCE_WORDS)
+    ]
 
 
 @lru_cache(maxsize=20_000)

@@ -1,0 +1,46 @@
+"""Bounds on the work done per article, so that any input within the 10 MB size limit is briefed
+in seconds, not minutes (issue 16; measured by bench/sizes.py).
+
+No news article comes near these lengths; an input that does is a page dump, a log or a mistake,
+and is cut -- at a paragraph or sentence boundary where there is one -- with a "cut-length"
+Removal on the article naming the limit (see stages/clean.py). Normal articles are not touched.
+
+- MAX_RAW_CHARS: raw body text the cleaner reads at all (its line rules are linear, but a page
+  dump of 100,000 lines is not worth cleaning);
+- MAX_TEXT_CHARS: clean text kept (about 8,000 words, several times a long news feature; every
+  later stage -- parsing, sentence vectors, facts -- grows with it);
+- MAX_PIECE_CHARS: text given to pysbd in one call (its cost grows with the square of the text);
+- MAX_SENTENCE_WORDS: a "sentence" longer than this (a flattened list or table) is split into
+  pieces of this many words.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_RAW_CHARS = 200_000
+MAX_TEXT_CHARS = 50_000
+MAX_PIECE_CHARS = 10_000
+MAX_SENTENCE_WORDS = 300
+
+CUT_REASON = "cut-length"
+
+# Sentence-final punctuation (optionally closing quotes or brackets), then white space.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)")
+
+
+def cut_point(text: str, limit: int) -> int:
+    """Where to cut `text` to at most `limit` characters: len(text) if it fits; else the last
+    paragraph break, sentence end or white space in the second half of the first `limit`
+    characters, in that order of preference; else `limit` itself."""
+    if len(text) <= limit:
+        return len(text)
+    half = limit // 2
+    newline = text.rfind("\n", half, limit)
+    if newline >= 0:
+        return newline
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(text, half, limit)]
+    if ends:
+        return ends[-1]
+    space = max(text.rfind(" ", half, limit), text.rfind("\t", half, limit))
+    return space if space >= 0 else limit
