@@ -175,3 +175,20 @@ def test_a_bug_on_one_article_does_not_sink_the_bundle_and_is_marked_internal(bu
     bug = [p for p in result.problems if p.internal]
     assert len(bug) == 1 and bug[0].input.endswith("harbour_c.txt") and "KeyError" in bug[0].message
     assert result.summary
+
+
+def test_an_article_over_the_length_limit_is_cut_with_a_warning(tmp_path: Path):
+    from crossbrief.stages.limits import MAX_TEXT_CHARS
+
+    paragraphs = [
+        f"Meeting {k} of the harbour council discussed the warehouse fire, and member {k % 17} asked about "
+        f"its cost of {1000 + k} crowns. The chair said the report for item {k} would follow within {k % 9 + 2} days."
+        for k in range(MAX_TEXT_CHARS // 150 + 200)
+    ]
+    (tmp_path / "huge.txt").write_text("\n\n".join(paragraphs))
+    (tmp_path / "small.txt").write_text(TEXTS["harbour_a.txt"])
+    result = Pipeline().brief_inputs([str(tmp_path / "huge.txt"), str(tmp_path / "small.txt")], words=60, facts=False)
+    huge = next(a for a in result.articles if a.source.endswith("huge.txt"))
+    assert len(huge.text) <= MAX_TEXT_CHARS
+    warnings = [p for p in result.problems if p.input.endswith("huge.txt")]
+    assert len(warnings) == 1 and not warnings[0].fatal and "\n" not in warnings[0].message

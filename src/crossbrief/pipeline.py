@@ -32,6 +32,7 @@ from crossbrief.model import Article, Brief, Problem
 from crossbrief.settings import Settings
 from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
+from crossbrief.stages.limits import CUT_REASON
 from crossbrief.stages.segment import segment
 from crossbrief.version import __version__
 
@@ -217,6 +218,8 @@ class Pipeline:
                 ))
                 continue
             seen[done.article.id] = article.source
+            for cut in (r for r in done.article.removed if r.reason == CUT_REASON):
+                problems.append(Problem(article.source, cut.detail or "cut to the length limit", fatal=False))
             # The bundle's work changes names, relevance and speakers: never on the cached copy.
             usable.append(_bundle_copy(done.article, article))
             analyses.append(done.analysis)
