@@ -7,8 +7,9 @@ Removal on the article naming the limit (see stages/clean.py). Normal articles a
 
 - MAX_RAW_CHARS: raw body text the cleaner reads at all (its line rules are linear, but a page
   dump of 100,000 lines is not worth cleaning);
-- MAX_TEXT_CHARS: clean text kept (about 8,000 words, several times a long news feature; every
-  later stage -- parsing, sentence vectors, facts -- grows with it);
+- MAX_TEXT_CHARS: clean text kept (about 5,000 words, several times a long news story; every
+  later stage -- parsing, sentence vectors, quote matching -- grows with it: 30,000 characters of
+  5,000 quotations "said X" take some 15 s);
 - MAX_PIECE_CHARS: text given to pysbd in one call (its cost grows with the square of the text);
 - MAX_SENTENCE_WORDS: a "sentence" longer than this (a flattened list or table) is split into
   pieces of this many words.
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 
 MAX_RAW_CHARS = 200_000
-MAX_TEXT_CHARS = 50_000
+MAX_TEXT_CHARS = 30_000
 MAX_PIECE_CHARS = 10_000
 MAX_SENTENCE_WORDS = 300
 
