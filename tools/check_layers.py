@@ -29,7 +29,7 @@ PACKAGE = "crossbrief"
 # From the lowest layer to the highest. A module belongs to the layer of the longest entry that is
 # it or a package above it; it may import its own layer and the layers below.
 LAYERS: list[list[str]] = [
-    ["crossbrief.version", "crossbrief.errors", "crossbrief.settings"],
+    ["crossbrief.version", "crossbrief.errors", "crossbrief.settings", "crossbrief.text"],
     ["crossbrief.model"],
     ["crossbrief.resources"],
     ["crossbrief.ingest"],

@@ -19,7 +19,6 @@ import gzip
 import importlib.util
 import logging
 import os
-import re
 import sys
 import traceback
 import zlib
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from crossbrief import settings
 from crossbrief.errors import CrossbriefError, InputError, UsageError
+from crossbrief.text import CONTROLS, visible
 from crossbrief.version import __version__
 
 EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
@@ -38,33 +38,16 @@ TRAIN_MODULES = ("lightgbm", "sklearn", "rouge_score", "sumy")
 _UNREADABLE_DATA = (EOFError, zlib.error, gzip.BadGzipFile)
 
 Command = Callable[[argparse.Namespace], int]
-# C0 and C1 control characters, DEL, and the marks that reorder text on a terminal (bidi controls).
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _visible(text: str) -> str:
-    """Text with every control character shown as an escape (`\\n`, `\\x1b`): one line, inert on a terminal."""
-
-    def show(match: re.Match[str]) -> str:
-        char = match.group()
-        if char in _NAMED_CONTROLS:
-            return _NAMED_CONTROLS[char]
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-    return _CONTROLS.sub(show, text)
-
-
 def _say(message: str) -> None:
     """One line on standard error; control characters in it (from an input's name) are escaped."""
-    print(f"crossbrief: {_visible(message)}", file=sys.stderr)
+    print(f"crossbrief: {visible(message)}", file=sys.stderr)
 
 
 def _first_line(err: BaseException, names: Iterable[str] = ()) -> str:
     """The first line of an error's message; a name in it (an input's path) is never cut at a newline."""
     text = str(err).strip()
-    for name in sorted({n for n in names if n and _CONTROLS.search(n)}, key=len, reverse=True):
-        text = text.replace(name, _visible(name))
+    for name in sorted({n for n in names if n and CONTROLS.search(n)}, key=len, reverse=True):
+        text = text.replace(name, visible(name))
     return (text.splitlines() or [type(err).__name__])[0]
 
 
@@ -79,7 +62,7 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            print(f"crossbrief: {_visible(self.format(record))}", file=sys.stderr)
+            print(f"crossbrief: {visible(self.format(record))}", file=sys.stderr)
         except Exception:  # noqa: BLE001 - logging must never sink the command
             self.handleError(record)
 
@@ -239,8 +222,8 @@ def _data_command(run: Command) -> Command:
             raise InputError(f"{args.input}: cannot read it ({_first_line(err, [args.input])})") from err
         except InputError as err:
             line = _first_line(err, [args.input])
-            named = line.startswith((args.input, _visible(args.input)))
-            raise InputError(line if named else f"{_visible(args.input)}: {line}") from err
+            named = line.startswith((args.input, visible(args.input)))
+            raise InputError(line if named else f"{visible(args.input)}: {line}") from err
 
     wrapped.__name__ = run.__name__
     wrapped.__doc__ = run.__doc__

@@ -8,31 +8,16 @@ Python's repr does. `summarised` keeps the first few problems of one input and c
 
 from __future__ import annotations
 
-import re
-
 from crossbrief.model import Problem
+from crossbrief.text import visible
 
 MAX_PROBLEMS_PER_INPUT = 5
 MAX_MESSAGE_CHARS = 300
 
 
-# C0 and C1 controls, DEL, bidirectional marks, overrides and isolates, line and paragraph
-# separators, lone surrogates: what could break a line, recolour a terminal or reorder the text.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def shown(name: str) -> str:
-    """`name` with its control characters (see _CONTROLS) escaped as Python writes them (\\n, \\x1b)."""
-    return _CONTROLS.sub(_escape, name)
+    """`name` with its control characters escaped (see `crossbrief.text.visible`)."""
+    return visible(name)
 
 
 def one_line(message: str) -> str:

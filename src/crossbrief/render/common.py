@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from crossbrief.model import Article, Brief
 from crossbrief.model.facts import FigureClaim, FigureGroup, QuoteGroup
+from crossbrief.text import visible
 
 LABEL_NAMES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "NORP": "group",
                "FAC": "place", "EVENT": "event"}
@@ -67,21 +68,10 @@ def one_line(text: str) -> str:
 
 
 # C0 and C1 control characters, DEL, and the invisible marks that reorder text (bidi controls).
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
 def visible_controls(text: str) -> str:
     """Text with every control character shown as an escape (`\\n`, `\\x1b`, `\\u202e`), so that
     printing it cannot break a line, move the cursor or colour a terminal."""
-
-    def show(match: re.Match[str]) -> str:
-        char = match.group()
-        if char in _NAMED_CONTROLS:
-            return _NAMED_CONTROLS[char]
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-    return _CONTROLS.sub(show, text)
+    return visible(text)
 
 
 # -- cross-source facts, as a reader reads them --------------------------------------------------
