@@ -10,11 +10,13 @@ from typing import IO
 import numpy as np
 
 from crossbrief.errors import InputError, UsageError
+from crossbrief.model import Article
 from crossbrief.resources.encoders import Encoder
 from crossbrief.summarise.bundle import Bundle
 from crossbrief.summarise.cite import align_all
 from crossbrief.summarise.citer import Judge, load_citation_model
-from crossbrief.summarise.documents import articles_from_documents, batch_encoder, document_ids, summarise_documents
+from crossbrief.summarise.documents import articles_from_documents, batch_encoder, check_documents
+from crossbrief.summarise.select import summarise
 from crossbrief.summarise.selector import get_selector
 
 # ---------------------------------------------------------------------------------------------
@@ -49,8 +51,11 @@ def summarise_row(
         from crossbrief.resources.encoders import get_encoder
 
         cite_encoder = get_encoder()
-    summary = summarise_documents(docs, words=words, cite_encoder=cite_encoder, readable=readable)
-    position = {uid: k for k, uid in enumerate(document_ids(docs))}
+    # The documents are segmented once, for the summary and for the alignments.
+    check_documents(docs)
+    articles = articles_from_documents(docs)
+    summary = summarise(articles, words=words, encoder=batch_encoder(), cite_encoder=cite_encoder, readable=readable)
+    position = {a.id: k for k, a in enumerate(articles)}
     record = {
         "id": row.get("id", default_id),
         "summary": "\n".join(s.text for s in summary),
@@ -59,14 +64,14 @@ def summarise_row(
         ],
     }
     if cite_all:
-        record["alignments"] = alignments(docs, cite_encoder)
+        record["alignments"] = alignments(articles, cite_encoder)
     return record
 
 
-def alignments(docs: list[str], cite_encoder: Encoder | None = None) -> list[dict]:
-    """Every sentence of every document with the documents that report it (see `summarise_row`),
-    cited with the vectors the summary is cited with (the static encoder's, or `cite_encoder`'s)."""
-    articles = articles_from_documents(docs)
+def alignments(articles: list[Article], cite_encoder: Encoder | None = None) -> list[dict]:
+    """Every sentence of every document (as `articles_from_documents` makes them) with the
+    documents that report it (see `summarise_row`), cited with the vectors the summary is cited
+    with (the static encoder's, or `cite_encoder`'s)."""
     sentences = [s for a in articles for s in a.sentences]
     encoder = cite_encoder or batch_encoder()
     vectors = np.asarray(encoder.encode([s.text for s in sentences]), dtype=np.float32)

@@ -37,6 +37,14 @@ def articles_from_documents(documents: Sequence[str], on_topic: Sequence[bool] |
     return articles
 
 
+def check_documents(documents: object) -> None:
+    """InputError unless `documents` is a list of strings with some text in them."""
+    if not isinstance(documents, (list, tuple)) or not all(isinstance(d, str) for d in documents):
+        raise InputError("documents must be a list of strings")
+    if not any(d.strip() for d in documents):
+        raise InputError("no text in any document")
+
+
 def batch_encoder():
     """The encoder of batch mode and evaluation: the static encoder, for selection and citations."""
     from crossbrief.resources.encoders import get_static_encoder
@@ -50,10 +58,7 @@ def summarise_documents(
     """Batch-mode entry point: the same selection as `summarise`, from raw document strings.
 
     Uses the static encoder for selection, and for citations unless `cite_encoder` is given."""
-    if not isinstance(documents, (list, tuple)) or not all(isinstance(d, str) for d in documents):
-        raise InputError("documents must be a list of strings")
-    if not any(d.strip() for d in documents):
-        raise InputError("no text in any document")
+    check_documents(documents)
     return summarise(
         articles_from_documents(documents),
         words=words,
