@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from conftest import serve
 from crossbrief.pipeline import Pipeline
 from crossbrief.resources.nlp import Parser
 
@@ -72,14 +73,10 @@ def test_the_same_text_from_a_file_and_a_url_has_one_id(bundle: Path):
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/story"
+    with serve(Handler) as base:
+        url = f"{base}/story"
         pipeline = Pipeline()
         result = pipeline.brief_inputs([str(bundle / "harbour_b.txt"), url, str(bundle / "harbour_a.txt")], words=60)
-    finally:
-        httpd.shutdown()
     # Read twice, known once: the copy is named in a warning and the article is used once.
     assert len(result.articles) == 2
     assert any(not p.fatal and p.input == url and "same article text" in p.message for p in result.problems)
