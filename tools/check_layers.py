@@ -29,13 +29,13 @@ PACKAGE = "crossbrief"
 # From the lowest layer to the highest. A module belongs to the layer of the longest entry that is
 # it or a package above it; it may import its own layer and the layers below.
 LAYERS: list[list[str]] = [
-    ["crossbrief.version", "crossbrief.errors", "crossbrief.settings", "crossbrief.text"],
+    ["crossbrief.version", "crossbrief.errors", "crossbrief.settings", "crossbrief.text", "crossbrief.files"],
     ["crossbrief.model"],
     ["crossbrief.resources"],
     ["crossbrief.ingest"],
     ["crossbrief.stages"],
     ["crossbrief.relevance"],
-    ["crossbrief.stories"],  # forthcoming
+    ["crossbrief.stories"],
     ["crossbrief.summarise"],
     ["crossbrief.facts"],
     ["crossbrief.render"],

@@ -102,7 +102,7 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _refuse_output_over_inputs(output: str | None, inputs: Iterable[str]) -> None:
+def _refuse_output_over_inputs(output: str | None, inputs: Iterable[str], what: str = "output file") -> None:
     """UsageError when the output file is one of the inputs: an input file, or an article file found
     in an input folder (before anything is read or written)."""
     if output in (None, "-"):
@@ -113,7 +113,7 @@ def _refuse_output_over_inputs(output: str | None, inputs: Iterable[str]) -> Non
     for item in files:
         if item != "-" and not item.startswith(("http://", "https://")) and _same_file(item, output):
             which = "the input file" if item in inputs else f"an input ({item})"
-            raise UsageError(f"{output}: the output file is {which}; write elsewhere")
+            raise UsageError(f"{output}: the {what} is {which}; write elsewhere")
 
 
 def _format_for(args: argparse.Namespace) -> str:
@@ -285,6 +285,37 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from crossbrief.runners.stories import local_signer, run_stories
+
+    _refuse_output_over_inputs(args.output, args.inputs)
+    if args.state:
+        _refuse_output_over_inputs(args.state, args.inputs, what="state file")
+        if args.output != "-" and _same_file(args.state, args.output):
+            raise UsageError(f"{args.output}: the output file is the state file; write elsewhere")
+        if Path(args.state).is_dir():
+            raise UsageError(f"{args.state}: a folder, not a state file")
+    if args.engine == "ray":
+        from crossbrief.runners.ray_stories import ray_signer
+
+        signer = ray_signer(args.address)
+    else:
+        if args.address:
+            raise UsageError("--address is for --engine ray")
+        signer = local_signer()
+    run = run_stories(args.inputs, args.output, state=args.state, signer=signer, progress=not args.quiet)
+    for problem in run.problems:
+        _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
+    if run.undated:
+        _say(f"note: {run.undated:,} articles have no date: grouped by their content alone")
+    _say(run.summary())
+    if any(p.internal for p in run.problems):
+        return EXIT_BUG
+    if not run.articles and not run.duplicates:
+        return EXIT_UNUSABLE
+    return EXIT_SKIPPED if run.skipped else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crossbrief",
@@ -325,6 +356,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add 'alignments': for every sentence of every document, the other documents that report it "
                         "('also') or report it with other figures ('differ'), each with its supporting sentence")
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("stories", help="group a stream of articles into stories (events), optionally adding "
+                                       "to a saved state")
+    p.add_argument("inputs", nargs="+", metavar="ARTICLES",
+                   help='files, folders or JSONL of {"id", "text", "title"?, "date"?, "url"?, "outlet"?}, in '
+                        "the order they arrived")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                   help="one line per article, then one per story they are in (- for standard output)")
+    p.add_argument("--state", metavar="STATE", help="a state file: its stories are extended, then it is saved "
+                                                   "(created when missing; written atomically)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="where per-article work runs: this process, or Ray Data (needs the [ray] extra)")
+    p.add_argument("--address", help="the Ray cluster to use (default: a local one on 127.0.0.1)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_stories)
 
     p = sub.add_parser("eval", help="ROUGE of crossbrief and baselines on clusters with reference summaries "
                                     "(needs the [train] extra)")

@@ -285,6 +285,13 @@ def _article_from_object(obj: object, source: str) -> tuple[Article, list[str]]:
     article.date = parse_date(fields.get("date", "")) or article.date
     article.author = fields.get("author", "")
     article.outlet = fields.get("outlet") or (_outlet_from_url(url) if url else "") or article.outlet
+    given_id = obj.get("id")
+    if isinstance(given_id, str) and given_id.strip():
+        article.meta["id"] = scrub(given_id.strip())
+    elif isinstance(given_id, int) and not isinstance(given_id, bool):
+        article.meta["id"] = str(given_id)
+    elif given_id is not None:
+        warnings.append(f"ignored 'id' ({_json_kind(key)}, not text or a whole number)")
     return article, warnings
 
 

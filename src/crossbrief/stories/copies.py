@@ -1,0 +1,86 @@
+"""Copies: the same article run by several outlets (a wire story under another headline, its last
+paragraph trimmed), found with MinHash signatures of word 5-grams and LSH (datasketch).
+
+A reprint trimmed of a paragraph shares most of its 5-grams with the original, but the two sets
+differ in size, so Jaccard similarity understates it. What decides is containment: the share of
+the shorter text's 5-grams found in the longer. It follows from the MinHash estimate of Jaccard J
+and the two set sizes: |A & B| = J / (1 + J) * (|A| + |B|). LSH finds the candidates at a low
+Jaccard threshold; containment >= COPY_CONTAINMENT confirms them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from crossbrief.stories.signature import words
+
+SHINGLE_WORDS = 5
+NUM_PERM = 64
+SEED = 20261202
+SCHEME = "affine32"  # datasketch's hashing scheme, named so saved signatures stay comparable
+CANDIDATE_JACCARD = 0.45  # LSH band threshold: reprints trimmed by a third still come back
+COPY_CONTAINMENT = 0.8  # of the shorter text's 5-grams found in the longer
+MIN_SHINGLES = 12  # a text of a dozen words is too short to call a copy
+
+
+class Shingler:
+    """MinHash signatures of texts: one set of permutations, shared by all (and by saved states)."""
+
+    def __init__(self, num_perm: int = NUM_PERM, seed: int = SEED) -> None:
+        self.num_perm, self.seed = num_perm, seed
+        self._template = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME)
+        self.permutations = self._template.permutations
+
+    def signature(self, text: str) -> tuple[np.ndarray, int]:
+        """The MinHash values of `text`'s word 5-grams, and how many distinct 5-grams it has."""
+        tokens = words(text)
+        grams = {" ".join(tokens[i : i + SHINGLE_WORDS]).encode() for i in range(len(tokens) - SHINGLE_WORDS + 1)}
+        m = MinHash(num_perm=self.num_perm, seed=self.seed, permutations=self.permutations, scheme=SCHEME)
+        m.update_batch(grams)
+        return np.asarray(m.hashvalues, dtype=np.uint64), len(grams)
+
+
+def containment(j: float, a: int, b: int) -> float:
+    """Share of the smaller of two sets (sizes a, b) inside the other, given their Jaccard j."""
+    if min(a, b) == 0:
+        return 0.0
+    return min(1.0, j / (1.0 + j) * (a + b) / min(a, b))
+
+
+class CopyIndex:
+    """An LSH index of the signatures seen so far, and which of them a new one copies."""
+
+    def __init__(self, shingler: Shingler) -> None:
+        self.shingler = shingler
+        self._lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=shingler.num_perm)
+        self._signatures: dict[str, tuple[np.ndarray, int, int]] = {}  # key -> (values, size, order)
+
+    def _minhash(self, values: np.ndarray) -> MinHash:
+        return MinHash(
+            num_perm=self.shingler.num_perm,
+            seed=self.shingler.seed,
+            hashvalues=values,
+            permutations=self.shingler.permutations,
+            scheme=SCHEME,
+        )
+
+    def original_of(self, minhash: np.ndarray, shingles: int) -> str | None:
+        """The id of the earliest indexed article this one copies (None: no copy)."""
+        if shingles < MIN_SHINGLES or len(minhash) == 0:
+            return None
+        query = self._minhash(minhash)
+        best: tuple[float, int, str] | None = None  # (containment, -order, key): the closest, then the earliest
+        for key in self._lsh.query(query):
+            values, size, order = self._signatures[key]
+            j = float(np.mean(values == minhash))
+            share = containment(j, shingles, size)
+            if share >= COPY_CONTAINMENT and (best is None or (share, -order) > best[:2]):
+                best = (share, -order, key)
+        return best[2] if best else None
+
+    def add(self, key: str, minhash: np.ndarray, shingles: int) -> None:
+        if shingles < MIN_SHINGLES or len(minhash) == 0 or key in self._signatures:
+            return
+        self._signatures[key] = (minhash, shingles, len(self._signatures))
+        self._lsh.insert(key, self._minhash(minhash))

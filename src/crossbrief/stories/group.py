@@ -1,0 +1,483 @@
+"""Group a stream of articles into stories (events), one article at a time, in the order they come.
+
+A single pass, as published online event detectors do (Miranda et al. 2018; SCStory 2023), with
+running story profiles:
+
+1. A copy of an article already seen (MinHash, see `copies`) joins that article's story.
+2. Otherwise the earlier articles nearest to it within a time window propose candidate stories:
+   the nearest by static vectors of title and lead (centred on the mean news vector, so that
+   what all news shares does not count), and the nearest by TF-IDF vectors of their words (rare
+   names and places find the stories whose articles open differently). Search is exact over the
+   window: at feed scale the window, not the whole history, bounds the work.
+3. Each candidate story is scored by a small logistic model over per-feature similarities
+   (`StoryModel`, FEATURES): the nearest member's and the centroid's cosine on both vectors, the
+   share of the article's word weight its members use, its names and figures found there, the
+   story's size. The time gap to the story's dates then lowers the score: events of one kind
+   weeks apart (a trial's opening and its verdict) are different stories however alike.
+4. The best candidate over the model's threshold gets the article; otherwise it starts a story.
+
+Each decision depends only on what came before it, so feeding a stream in one go or in pieces
+(with the state saved in between, see `state`) gives the same stories, and a story's id (from
+its first article) never changes. A story whose latest member is further back than the window
+can no longer grow; its profile is then dropped, so memory follows the window.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from scipy import sparse
+
+from crossbrief.stories.copies import CopyIndex, Shingler
+from crossbrief.stories.signature import Signature, term_columns, term_dimensions
+
+NEIGHBOURS = 10  # nearest earlier articles, by each of the two vectors, whose stories are candidates
+MIN_VECTOR_COSINE = 0.05  # below these, an earlier article proposes nothing
+MIN_TERMS_COSINE = 0.02
+WINDOW_DAYS = 10  # earlier articles further apart than this in time propose nothing
+CHUNK = 512  # articles whose similarities are computed in one matrix product
+NEAREST_MEMBERS = 50  # a story's nearest member is looked for among its latest this many
+
+
+@dataclass(frozen=True)
+class StoryModel:
+    """Logistic weights over FEATURES, the join threshold on its probability, the time decay (the
+    log-odds drop by `per_day` for each day beyond `grace_days` between the article's date and
+    the story's span), and the mean static vector the vectors are centred on."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.5
+    grace_days: float = 2.0
+    per_day: float = 1.0
+    static_mean: tuple[float, ...] = ()
+    version: str = ""
+
+    def log_odds(self, features: Sequence[float], gap_days: float | None) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features))
+        if gap_days is not None:
+            z -= self.per_day * max(0.0, gap_days - self.grace_days)
+        return z
+
+    def probability(self, features: Sequence[float], gap_days: float | None) -> float:
+        z = self.log_odds(features, gap_days)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+
+
+FEATURES = (
+    "cosine_nearest",  # the nearest member's cosine (centred static vectors of title and lead)
+    "cosine_centroid",  # cosine to the sum of the members' vectors
+    "terms_nearest",  # the nearest member's TF-IDF cosine
+    "terms_cosine",  # TF-IDF cosine to the sum of the members' TF-IDF vectors
+    "terms_shared",  # the share of the article's TF-IDF weight (squared) on words a member uses
+    "names",  # share of the article's names found in members (0 when it has none)
+    "has_names",
+    "numbers",  # share of the article's figures found in members (0 when it has none)
+    "has_numbers",
+    "log_size",  # log(1 + members)
+)
+
+
+def model_from_dict(data: dict) -> StoryModel:
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"story model fitted for features {data['features']}, not {list(FEATURES)}")
+    return StoryModel(
+        weights=tuple(float(w) for w in data["weights"]),
+        bias=float(data["bias"]),
+        threshold=float(data["threshold"]),
+        grace_days=float(data["grace_days"]),
+        per_day=float(data["per_day"]),
+        static_mean=tuple(float(x) for x in data.get("static_mean", ())),
+        version=str(data.get("version", "")),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> StoryModel:
+    """The shipped model (`data/story-model.json`, fitted by `bench/stories.py fit`)."""
+    path = resources.files("crossbrief.stories") / "data" / "story-model.json"
+    return model_from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Story:
+    """A story's running profile: what its members share, and when and where they ran."""
+
+    id: str
+    members: list[str] = field(default_factory=list)  # article ids, in arrival order
+    rows: list[int] = field(default_factory=list)  # the members' rows in the grouper's index
+    copies: int = 0  # members that are copies of another member
+    vector_sum: np.ndarray | None = None  # of the members' centred static vectors
+    terms: dict[str, float] = field(default_factory=dict)  # sum of the members' TF-IDF vectors
+    terms_norm2: float = 0.0  # its squared length
+    names: Counter[str] = field(default_factory=Counter)
+    numbers: Counter[str] = field(default_factory=Counter)
+    first: int | None = None  # earliest and latest member date (ordinal days)
+    last: int | None = None
+    outlets: Counter[str] = field(default_factory=Counter)
+    open: bool = True  # False once no new article can join (profiles dropped)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def gap(self, day: int | None) -> float | None:
+        """Days between `day` and the story's span (0 inside it); None when either is undated."""
+        if day is None or self.first is None or self.last is None:
+            return None
+        return float(max(0, self.first - day, day - self.last))
+
+    def add(self, sig: Signature, vector: np.ndarray, row: int, copy: bool) -> None:
+        self.members.append(sig.id)
+        self.rows.append(row)
+        self.copies += copy
+        self.vector_sum = vector.copy() if self.vector_sum is None else self.vector_sum + vector
+        for term, weight in sig.terms.items():
+            old = self.terms.get(term, 0.0)
+            self.terms[term] = old + weight
+            self.terms_norm2 += (old + weight) ** 2 - old * old
+        self.names.update(sig.names)
+        self.numbers.update(sig.numbers)
+        if sig.day is not None:
+            self.first = sig.day if self.first is None else min(self.first, sig.day)
+            self.last = sig.day if self.last is None else max(self.last, sig.day)
+        if sig.outlet:
+            self.outlets[sig.outlet] += 1
+
+    def close(self) -> None:
+        self.open = False
+        self.terms, self.terms_norm2, self.names, self.numbers = {}, 0.0, Counter(), Counter()
+
+
+@dataclass
+class Assignment:
+    """Where one article went."""
+
+    article: str  # Article.id
+    key: str  # the input's id for it
+    story: str
+    copy_of: str | None = None  # Article.id of the article it copies
+    probability: float | None = None  # the join probability (None: it started the story, or a copy)
+    duplicate: bool = False  # the same text was grouped before (same Article.id): nothing changed
+
+
+def story_features(
+    sig: Signature, vector: np.ndarray, story: Story, nearest: float, terms_nearest: float
+) -> list[float]:
+    """The FEATURES of candidate `story` for article `sig` (centred vector `vector`)."""
+    vs = story.vector_sum
+    norm = float(np.linalg.norm(vs)) if vs is not None else 0.0
+    centroid = float(vector @ vs) / norm if norm else 0.0
+    dot = shared = 0.0
+    for term, weight in sig.terms.items():
+        there = story.terms.get(term)
+        if there:
+            dot += weight * there
+            shared += weight * weight
+    terms_cosine = dot / math.sqrt(story.terms_norm2) if story.terms_norm2 > 0 else 0.0
+    names = sum(1 for n in sig.names if story.names.get(n)) / len(sig.names) if sig.names else 0.0
+    numbers = sum(1 for n in sig.numbers if story.numbers.get(n)) / len(sig.numbers) if sig.numbers else 0.0
+    return [
+        nearest,
+        centroid,
+        terms_nearest,
+        terms_cosine,
+        shared,
+        names,
+        float(bool(sig.names)),
+        numbers,
+        float(bool(sig.numbers)),
+        math.log1p(story.size),
+    ]
+
+
+# observe(article, candidate story, its features, the time gap in days or None)
+Observer = Callable[[Signature, Story, list[float], float | None], None]
+
+
+class StoryGrouper:
+    """Stories of a stream of article signatures (see the module docstring).
+
+    `add(signatures)` assigns each in order and returns their Assignments; `stories` and
+    `assignments` hold everything so far. `state.save`/`state.load` keep it between runs."""
+
+    def __init__(
+        self, model: StoryModel | None = None, shingler: Shingler | None = None, observe: Observer | None = None
+    ) -> None:
+        self.model = model or default_model()
+        self.observe = observe  # called with every candidate scored (for fitting the model)
+        self.shingler = shingler or Shingler()
+        self.copies = CopyIndex(self.shingler)
+        self.stories: dict[str, Story] = {}
+        self._open: dict[str, Story] = {}  # the stories new articles can still join
+        self.assignments: dict[str, Assignment] = {}  # by article id, in arrival order
+        self.signatures: dict[str, Signature] = {}  # by article id (kept for labels and states)
+        self.clock: int | None = None  # the latest publication date seen
+        # The search index: one row per grouped (non-duplicate) article, in arrival order.
+        self._vectors = np.zeros((0, 0), dtype=np.float32)  # centred, unit length
+        self._days = np.zeros(0, dtype=np.float64)  # effective day (NaN: undated, before any date)
+        self._story_of: list[str] = []
+        self._rows = 0
+        self._blocks: list[tuple[int, sparse.csr_matrix]] = []  # (first row, TF-IDF rows), one per chunk
+        self._pending: dict[int, str] = {}  # row -> story of the chunk's articles, until they join the index
+        self._mean = np.asarray(self.model.static_mean, dtype=np.float32) if self.model.static_mean else None
+
+    def centred(self, vectors: np.ndarray) -> np.ndarray:
+        """Static vectors minus the mean news vector, at unit length (a zero vector stays zero)."""
+        v = np.asarray(vectors, dtype=np.float32)
+        if self._mean is not None and self._mean.shape[0] == v.shape[-1]:
+            v = v - self._mean * (np.linalg.norm(v, axis=-1, keepdims=True) > 0)
+        norms = np.linalg.norm(v, axis=-1, keepdims=True)
+        return np.divide(v, norms, out=np.zeros_like(v), where=norms > 0)
+
+    # -- the index --------------------------------------------------------------------------------
+    def _append_rows(
+        self, sigs: Sequence[Signature], vectors: np.ndarray, days: list[float], stories: list[str]
+    ) -> None:
+        if not len(vectors):
+            return
+        first = self._rows
+        need = self._rows + len(vectors)
+        if self._vectors.shape[0] < need:
+            capacity = max(need, 2 * self._vectors.shape[0], 1024)
+            grown = np.zeros((capacity, vectors.shape[1]), dtype=np.float32)
+            if self._rows:
+                grown[: self._rows] = self._vectors[: self._rows]
+            grown_days = np.full(capacity, np.nan)
+            grown_days[: self._rows] = self._days[: self._rows]
+            self._vectors, self._days = grown, grown_days
+        self._vectors[self._rows : need] = vectors
+        self._days[self._rows : need] = days
+        self._story_of.extend(stories)
+        self._rows = need
+        self._blocks.append((first, _tfidf_rows(sigs)))
+
+    def _tfidf_of_rows(self, rows: np.ndarray) -> sparse.csr_matrix:
+        """The TF-IDF rows of index rows `rows` (sorted), from the blocks that hold them."""
+        starts = [b[0] for b in self._blocks]
+        first_block = max(0, int(np.searchsorted(starts, rows[0], side="right")) - 1)
+        blocks = self._blocks[first_block:]
+        stacked = sparse.vstack([m for _, m in blocks], format="csr") if len(blocks) > 1 else blocks[0][1]
+        return stacked[rows - blocks[0][0]]
+
+    def _effective_day(self, sig: Signature) -> float:
+        day = sig.day if sig.day is not None else self.clock
+        return float(day) if day is not None else math.nan
+
+    def restore(self, replay: Sequence[tuple[Signature, Assignment]], clock: int | None) -> None:
+        """Rebuild a saved state: each article placed where it went, in its order (see `state`)."""
+        for start in range(0, len(replay), CHUNK):
+            part = replay[start : start + CHUNK]
+            sigs = [sig for sig, _ in part]
+            vectors = self.centred(np.stack([s.vector for s in sigs]))
+            days, stories = [], []
+            for j, ((sig, assignment), vector) in enumerate(zip(part, vectors)):
+                story = self.stories.get(assignment.story)
+                if story is None:
+                    story = self.stories[assignment.story] = self._open[assignment.story] = Story(id=assignment.story)
+                self._record(sig, vector, self._rows + j, story, assignment.copy_of, assignment.probability)
+                days.append(self._effective_day(sig))
+                stories.append(story.id)
+                if sig.day is not None:
+                    self.clock = sig.day if self.clock is None else max(self.clock, sig.day)
+            self._append_rows(sigs, vectors, days, stories)
+        self.clock = clock
+        self._close_stale()
+
+    # -- grouping ---------------------------------------------------------------------------------
+    def add(self, signatures: Sequence[Signature]) -> list[Assignment]:
+        done: list[Assignment] = []
+        for start in range(0, len(signatures), CHUNK):
+            done.extend(self._add_chunk(signatures[start : start + CHUNK]))
+        return done
+
+    def _add_chunk(self, chunk: Sequence[Signature]) -> list[Assignment]:
+        fresh: list[Signature] = []  # first occurrences of articles not grouped before
+        seen: set[str] = set()
+        for s in chunk:
+            if s.id not in self.assignments and s.id not in seen:
+                seen.add(s.id)
+                fresh.append(s)
+        if not fresh:
+            return [self._duplicate(s) for s in chunk]
+        vectors = self.centred(np.stack([s.vector for s in fresh]))
+        terms = _tfidf_rows(fresh)
+        # Earlier rows that can be in the window of any article of the chunk: one product each.
+        rows = np.arange(self._rows)
+        if self._rows:
+            dated = [d for s in fresh if (d := s.day) is not None]
+            if dated and self.clock is not None:
+                low = min(min(dated), self.clock) - WINDOW_DAYS
+                days = self._days[: self._rows]
+                rows = rows[np.isnan(days) | (days >= low)]
+        if len(rows):
+            earlier = vectors @ self._vectors[rows].T
+            earlier_terms = (terms @ self._tfidf_of_rows(rows).T).toarray()
+        else:
+            earlier = earlier_terms = np.zeros((len(fresh), 0), np.float32)
+        within = vectors @ vectors.T
+        within_terms = (terms @ terms.T).toarray()
+        row_days = self._days[rows] if len(rows) else np.zeros(0)
+        position_of = np.full(self._rows, -1, dtype=np.int64)  # index row -> column of `earlier`
+        position_of[rows] = np.arange(len(rows))
+        search = _Search(rows, row_days, position_of, self._rows)
+        done: list[Assignment] = []
+        chunk_days: list[float] = []
+        j = 0
+        for sig in chunk:
+            if sig.id in self.assignments:  # grouped before, or earlier in this chunk
+                done.append(self._duplicate(sig))
+                continue
+            day = self._effective_day(sig)
+            sims = np.concatenate([earlier[j], within[j, :j]])
+            term_sims = np.concatenate([earlier_terms[j], within_terms[j, :j]])
+            done.append(self._assign(sig, vectors[j], self._rows + j, day, sims, term_sims, search, chunk_days))
+            chunk_days.append(day)
+            if sig.day is not None:
+                self.clock = sig.day if self.clock is None else max(self.clock, sig.day)
+            j += 1
+        self._append_rows(fresh, vectors, chunk_days, [self.assignments[s.id].story for s in fresh])
+        self._close_stale()
+        return done
+
+    def _duplicate(self, sig: Signature) -> Assignment:
+        previous = self.assignments[sig.id]
+        return Assignment(sig.id, sig.key, previous.story, previous.copy_of, previous.probability, duplicate=True)
+
+    def _assign(
+        self,
+        sig: Signature,
+        vector: np.ndarray,
+        row: int,
+        day: float,
+        sims: np.ndarray,
+        term_sims: np.ndarray,
+        search: _Search,
+        chunk_days: list[float],
+    ) -> Assignment:
+        original = self.copies.original_of(sig.minhash, sig.shingles)
+        if original is not None:
+            story = self.stories[self.assignments[original].story]
+            return self._record(sig, vector, row, story, copy_of=original, probability=None)
+        if not math.isnan(day) and len(sims):
+            days = np.concatenate([search.days, np.asarray(chunk_days, dtype=np.float64)])
+            outside = ~(np.isnan(days) | (np.abs(days - day) <= WINDOW_DAYS))
+            sims = np.where(outside, -1.0, sims)
+            term_sims = np.where(outside, -1.0, term_sims)
+        candidates: dict[str, None] = {}
+        for values, floor in ((sims, MIN_VECTOR_COSINE), (term_sims, MIN_TERMS_COSINE)):
+            for i in _top(values, NEIGHBOURS, floor):
+                candidates[self._story_of_column(int(i), search)] = None
+        chosen: Story | None = None
+        chosen_p = -1.0
+        for story_id in candidates:
+            story = self.stories[story_id]
+            if not self._joinable(story):
+                continue
+            columns = [search.column(r) for r in story.rows[-NEAREST_MEMBERS:]]
+            columns = [c for c in columns if c >= 0]
+            nearest = float(sims[columns].max()) if columns else 0.0
+            terms_nearest = float(term_sims[columns].max()) if columns else 0.0
+            features = story_features(sig, vector, story, max(nearest, 0.0), max(terms_nearest, 0.0))
+            gap = story.gap(sig.day)
+            if self.observe is not None:
+                self.observe(sig, story, features, gap)
+            p = self.model.probability(features, gap)
+            if p > chosen_p:
+                chosen, chosen_p = story, p
+        if chosen is not None and chosen_p >= self.model.threshold:
+            return self._record(sig, vector, row, chosen, copy_of=None, probability=chosen_p)
+        story = Story(id=f"s{sig.id}")
+        self.stories[story.id] = story
+        self._open[story.id] = story
+        return self._record(sig, vector, row, story, copy_of=None, probability=None)
+
+    def _story_of_column(self, column: int, search: _Search) -> str:
+        if column < len(search.rows):
+            return self._story_of[int(search.rows[column])]
+        # An article earlier in this chunk: its row is search.first_new + its place in the chunk.
+        return self._pending[search.first_new + column - len(search.rows)]
+
+    def _joinable(self, story: Story) -> bool:
+        """Can a new article still join `story`? Not once its latest member is further back than
+        the window and the time decay's grace allow (checked here for every decision, whenever its
+        profile is dropped, so the grouping does not depend on how the stream was cut in chunks)."""
+        if not story.open:
+            return False
+        if story.last is None or self.clock is None:
+            return True
+        return story.last >= self.clock - WINDOW_DAYS - self.model.grace_days - 1
+
+    def _record(
+        self, sig: Signature, vector: np.ndarray, row: int, story: Story, copy_of: str | None, probability: float | None
+    ) -> Assignment:
+        story.add(sig, vector, row, copy=copy_of is not None)
+        self._pending[row] = story.id
+        self.copies.add(sig.id, sig.minhash, sig.shingles)
+        self.signatures[sig.id] = sig
+        p = None if probability is None else round(probability, 4)
+        assignment = Assignment(sig.id, sig.key, story.id, copy_of, p)
+        self.assignments[sig.id] = assignment
+        return assignment
+
+    def _close_stale(self) -> None:
+        """Drop the profiles of stories no new article can join any more (none within the window)."""
+        self._pending.clear()
+        if self.clock is None:
+            return
+        stale = [s for s in self._open.values() if not self._joinable(s)]
+        for story in stale:
+            story.close()
+            del self._open[story.id]
+
+
+@dataclass
+class _Search:
+    """The earlier rows a chunk is compared with, and how to find a row's column among them."""
+
+    rows: np.ndarray  # index rows in the window, sorted
+    days: np.ndarray  # their effective days
+    position_of: np.ndarray  # index row -> column (-1: outside the window)
+    first_new: int  # the row the chunk's first article gets
+
+    def column(self, row: int) -> int:
+        if row < self.first_new:
+            return int(self.position_of[row])
+        return len(self.rows) + row - self.first_new
+
+
+def _top(values: np.ndarray, k: int, floor: float) -> list[int]:
+    """Indices of the `k` largest values at or above `floor`, largest first (ties: earliest)."""
+    if not len(values):
+        return []
+    k = min(k, len(values))
+    top = np.argpartition(-values, k - 1)[:k]
+    top = top[np.lexsort((top, -values[top]))]
+    return [int(i) for i in top if values[i] >= floor]
+
+
+def _tfidf_rows(sigs: Sequence[Signature]) -> sparse.csr_matrix:
+    """The articles' TF-IDF vectors as CSR rows (unit length; see signature.term_columns)."""
+    indptr = [0]
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    for sig in sigs:
+        c, v = term_columns(sig.terms)
+        cols.append(c)
+        vals.append(v)
+        indptr.append(indptr[-1] + len(c))
+    return sparse.csr_matrix(
+        (
+            np.concatenate(vals) if vals else np.zeros(0, np.float32),
+            np.concatenate(cols) if cols else np.zeros(0, np.int64),
+            np.asarray(indptr, dtype=np.int64),
+        ),
+        shape=(len(sigs), term_dimensions()),
+    )
