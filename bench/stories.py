@@ -20,6 +20,7 @@ import random
 import sys
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -226,6 +227,77 @@ def cmd_fit(args) -> None:
     print(f"-> {MODEL}: threshold {best[1]:.2f}, {fmt(best[0])}")
 
 
+def dated_rows(days: int = 30, seed: int = SEED) -> list[dict]:
+    """The validation stream as JSONL rows with dates: each cluster on a random day of `days`, its
+    documents up to two days apart, in date order (as a feed delivers them)."""
+    rng = random.Random(seed)
+    rows = []
+    for article, gold in multinews_stream("validation", None, seed):
+        rows.append((gold, article.meta["id"], article.raw_text))
+    day_of_cluster: dict[str, int] = {}
+    out = []
+    for gold, key, text in rows:
+        base = day_of_cluster.setdefault(gold, rng.randrange(days))
+        out.append({"id": key, "text": text, "day": base + rng.randrange(3), "story": gold})
+    out.sort(key=lambda r: r["day"])
+    return out
+
+
+def replayed(rows: list[dict], size: int, days: int = 30) -> list[dict]:
+    """`size` rows: the stream replayed with dates shifted by `days` each time; each replayed
+    text is marked with its replay number, so that it is a new article (another id)."""
+    out = []
+    k = 0
+    while len(out) < size:
+        for r in rows:
+            if len(out) >= size:
+                break
+            day = date(2025, 1, 1).toordinal() + r["day"] + k * days
+            text = r["text"] if k == 0 else f"Replay {k}.\n{r['text']}"
+            out.append({"id": f"{r['id']}/{k}", "text": text, "date": date.fromordinal(day).isoformat()})
+        k += 1
+    return out
+
+
+def cmd_speed(args) -> None:
+    """The whole command on growing streams (time, peak memory), and grouping alone."""
+    import subprocess
+    import tempfile
+
+    base = dated_rows()
+    work = Path(tempfile.mkdtemp(prefix="stories-speed-"))
+    exe = Path(sys.executable).parent / "crossbrief"
+    for size in [int(x) for x in args.sizes.split(",")]:
+        rows = replayed(base, size)
+        stream = work / f"stream-{size}.jsonl"
+        stream.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        cmd = ["/usr/bin/time", "-v", str(exe), "stories", str(stream), "-o", str(work / "out.jsonl"), "-q"]
+        start = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        took = time.perf_counter() - start
+        rss = next((int(line.split()[-1]) for line in done.stderr.splitlines() if "Maximum resident" in line), 0)
+        summary = next((line for line in done.stderr.splitlines() if line.startswith("crossbrief: articles")), "")
+        print(f"{size:>8,} articles: whole command {took:6.1f} s = {size / took:6,.0f} articles/s, "
+              f"peak {rss / 1024:6,.0f} MB (exit {done.returncode}; {summary})")
+        if size <= args.group_max:
+            articles = []
+            for r in rows:
+                a = article_from_text(r["text"], r["id"])
+                a.meta["id"], a.date = r["id"], r["date"]
+                articles.append(a)
+            from crossbrief.runners.stories import local_signer
+
+            with local_signer(2) as signer:
+                sigs = [s for s in signer(articles) if isinstance(s, Signature)]
+            grouper = StoryGrouper()
+            start = time.perf_counter()
+            grouper.add(sigs)
+            took = time.perf_counter() - start
+            print(f"{'':>8}  grouping alone {took:6.1f} s = {len(sigs) / took:6,.0f} articles/s "
+                  f"({len(grouper.stories):,} stories)")
+        stream.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -234,8 +306,11 @@ def main() -> None:
     e.add_argument("--no-baselines", dest="baselines", action="store_false")
     f = sub.add_parser("fit")
     f.add_argument("--clusters", type=int, default=6000)
+    sp = sub.add_parser("speed")
+    sp.add_argument("--sizes", default="15000,60000,240000")
+    sp.add_argument("--group-max", type=int, default=60000, help="time grouping alone up to this size")
     args = parser.parse_args()
-    {"eval": cmd_eval, "fit": cmd_fit}[args.command](args)
+    {"eval": cmd_eval, "fit": cmd_fit, "speed": cmd_speed}[args.command](args)
     sys.stdout.flush()
 
 

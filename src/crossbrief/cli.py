@@ -295,6 +295,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.output}: the output file is the state file; write elsewhere")
         if Path(args.state).is_dir():
             raise UsageError(f"{args.state}: a folder, not a state file")
+    _at_least("--workers", args.workers)
     if args.engine == "ray":
         from crossbrief.runners.ray_stories import ray_signer
 
@@ -302,8 +303,15 @@ def cmd_stories(args: argparse.Namespace) -> int:
     else:
         if args.address:
             raise UsageError("--address is for --engine ray")
-        signer = local_signer()
-    run = run_stories(args.inputs, args.output, state=args.state, signer=signer, progress=not args.quiet)
+        from crossbrief.runners.batch import default_workers
+
+        signer = local_signer(args.workers or default_workers())
+    try:
+        run = run_stories(args.inputs, args.output, state=args.state, signer=signer, progress=not args.quiet)
+    finally:
+        close = getattr(signer, "close", None)
+        if close is not None:
+            close()
     for problem in run.problems:
         _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
     if run.undated:
@@ -369,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="where per-article work runs: this process, or Ray Data (needs the [ray] extra)")
     p.add_argument("--address", help="the Ray cluster to use (default: a local one on 127.0.0.1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes cleaning and signing articles (default: one per CPU core)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_stories)
 

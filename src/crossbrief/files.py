@@ -15,7 +15,7 @@ def _umask() -> int:
     return mask
 
 
-def write_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
     """Call `write` on a temporary file next to `path`, flush it to disk, then rename it over
     `path`: a run killed half-way leaves the previous file whole. The file gets the permissions a
     new file would (the umask), not the temporary file's private ones."""

@@ -20,6 +20,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlparse
@@ -98,6 +99,7 @@ _MONTH = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE
 )
 _NUMERIC_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]+)?$|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?![\d])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[-|–—]\s+(?P<site>[A-Z][\w.&' ]{1,40})$")
 
@@ -107,6 +109,11 @@ def parse_date(value: str) -> str:
     value = value.strip()
     if not value or len(value) > 60:
         return ""
+    if _ISO_DAY.match(value):  # the common case in feeds, without dateutil's general parser
+        try:
+            return date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            pass
     from dateutil import parser as date_parser
 
     try:
@@ -352,8 +359,39 @@ def parse(text: str, source: str, fmt: str, url: str = "") -> tuple[list[Article
     return [article_from_text(text, source, url=url)], []
 
 
+def read_jsonl_lines(path: Path, limits: Limits) -> tuple[list[Article], list[Problem]]:
+    """A JSON Lines file of any size, line by line: one article per line, each line within the
+    per-article limit (a longer line is skipped, named by its number), undecodable bytes replaced."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            name = f"{path}:{n}"
+            if len(raw) > limits.max_bytes:
+                problems.append(problem(name, f"line is {_megabytes(len(raw))}, over the "
+                                              f"{_megabytes(limits.max_bytes)} limit"))
+                continue
+            line = raw.decode("utf-8", errors="replace")
+            if not line.strip():
+                continue
+            try:
+                article, warnings = _article_from_object(_load_json(line), name)
+                articles.append(article)
+                problems.extend(problem(name, w, fatal=False) for w in warnings)
+            except InputError as err:
+                problems.append(problem(name, str(err)))
+            except Exception as err:  # noqa: BLE001 - one bad line never sinks the rest
+                problems.append(_internal_error(name, err))
+    if not articles and not problems:
+        problems.append(problem(str(path), "no articles in this JSON Lines file"))
+    return articles, problems
+
+
 def read_path(path: Path, limits: Limits) -> tuple[list[Article], list[Problem]]:
     size = path.stat().st_size
+    if size > limits.max_bytes and path.suffix.lower() in (".jsonl", ".ndjson"):
+        # A feed of many articles: the size limit is per article (per line), not per file.
+        return read_jsonl_lines(path, limits)
     if size > limits.max_bytes:
         raise InputError(f"file is {_megabytes(size)}, over the {_megabytes(limits.max_bytes)} limit")
     if size == 0:

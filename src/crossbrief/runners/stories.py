@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -58,15 +59,67 @@ class StoriesRun:
 
 Signer = Callable[[Sequence[Article]], list[Signature | Problem]]
 
+PART = 250  # articles per task sent to a worker process
 
-def local_signer() -> Signer:
-    """Sign articles in this process with the static encoder (loaded once, here)."""
-    from crossbrief.resources.encoders import get_static_encoder
-    from crossbrief.stories.copies import Shingler
+
+class LocalSigner:
+    """Signs articles on this machine: in this process, or in `workers` forkserver processes (each
+    loads the static encoder once). Close it (or use it in a `with`) to stop the workers."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        _load_worker()  # a missing model is one clear error here, not one per batch
+
+    def __call__(self, articles: Sequence[Article]) -> list[Signature | Problem]:
+        if self.workers <= 1 or len(articles) <= 2 * PART:
+            # A few articles: starting worker processes (each loading the model) would cost more.
+            return _sign_part(list(articles))
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        parts = [list(articles[i : i + PART]) for i in range(0, len(articles), PART)]
+        out: list[Signature | Problem] = []
+        for done in self._pool.map(_sign_part, parts):
+            out.extend(done)
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> LocalSigner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_worker: tuple | None = None
+
+
+def _load_worker() -> tuple:
+    global _worker
+    if _worker is None:
+        from crossbrief.resources.encoders import get_static_encoder
+        from crossbrief.stories.copies import Shingler
+
+        _worker = (get_static_encoder(), Shingler())
+    return _worker
+
+
+def _sign_part(articles: list[Article]) -> list[Signature | Problem]:
     from crossbrief.stories.signature import sign
 
-    encoder, shingler = get_static_encoder(), Shingler()
-    return lambda articles: sign(articles, encoder, shingler)
+    encoder, shingler = _load_worker()
+    return sign(articles, encoder, shingler)
+
+
+def local_signer(workers: int = 1) -> LocalSigner:
+    """Sign articles with the static encoder, in this process or in `workers` processes."""
+    return LocalSigner(workers)
 
 
 def _day(day: int | None) -> str | None:
@@ -161,32 +214,45 @@ def run_stories(
     grouper = saved.load(state) if state and Path(state).exists() else StoryGrouper()
     articles, problems = read_inputs(inputs)
     run.problems.extend(problems)
+    own_signer = signer is None
     signer = signer or local_signer()
     owner: dict[str, str] = {a.key: a.article for a in grouper.assignments.values()}  # input id -> article id
     done: list[Assignment] = []
     touched: dict[str, None] = {}
     bar = tqdm(total=len(articles), unit=" articles", disable=not progress or None, file=sys.stderr, leave=False)
-    try:
-        for start in range(0, len(articles), BATCH):
-            batch = articles[start : start + BATCH]
-            ready: list[Signature] = []
-            for article, signed in zip(batch, signer(batch)):
-                if isinstance(signed, Problem):
-                    run.problems.append(signed)
-                    continue
-                known = owner.get(signed.key)
-                if known is not None and known != signed.id:
-                    message = f"id {shown(signed.key)!r} is already used by another article"
-                    run.problems.append(Problem(shown(article.source), message))
-                    continue
-                owner[signed.key] = signed.id
-                ready.append(signed)
-            for assignment in grouper.add(ready):
-                done.append(assignment)
-                touched[assignment.story] = None
-            bar.update(len(batch))
-    finally:
-        bar.close()
+    batches = [articles[i : i + BATCH] for i in range(0, len(articles), BATCH)]
+    # The next batch is signed (in worker processes, or on Ray) while this one is grouped.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as ahead:
+        pending = ahead.submit(signer, batches[0]) if batches else None
+        try:
+            for k, batch in enumerate(batches):
+                assert pending is not None
+                signed_batch = pending.result()
+                pending = ahead.submit(signer, batches[k + 1]) if k + 1 < len(batches) else None
+                ready: list[Signature] = []
+                for article, signed in zip(batch, signed_batch):
+                    if isinstance(signed, Problem):
+                        run.problems.append(signed)
+                        continue
+                    known = owner.get(signed.key)
+                    if known is not None and known != signed.id:
+                        message = f"id {shown(signed.key)!r} is already used by another article"
+                        run.problems.append(Problem(shown(article.source), message))
+                        continue
+                    owner[signed.key] = signed.id
+                    ready.append(signed)
+                for assignment in grouper.add(ready):
+                    done.append(assignment)
+                    touched[assignment.story] = None
+                bar.update(len(batch))
+        finally:
+            if pending is not None:
+                pending.cancel()
+            bar.close()
+    if own_signer and isinstance(signer, LocalSigner):
+        signer.close()
     run.skipped = sum(1 for p in run.problems if p.fatal)
     added = {a.article for a in done if not a.duplicate}
     for assignment in done:

@@ -3,7 +3,8 @@
 A single pass, as published online event detectors do (Miranda et al. 2018; SCStory 2023), with
 running story profiles:
 
-1. A copy of an article already seen (MinHash, see `copies`) joins that article's story.
+1. A copy of an article already seen (MinHash, see `copies`) joins that article's story (while
+   it is open).
 2. Otherwise the earlier articles nearest to it within a time window propose candidate stories:
    the nearest by static vectors of title and lead (centred on the mean news vector, so that
    what all news shares does not count), and the nearest by TF-IDF vectors of their words (rare
@@ -43,6 +44,7 @@ MIN_VECTOR_COSINE = 0.05  # below these, an earlier article proposes nothing
 MIN_TERMS_COSINE = 0.02
 WINDOW_DAYS = 10  # earlier articles further apart than this in time propose nothing
 CHUNK = 512  # articles whose similarities are computed in one matrix product
+SCORED = 5  # candidate stories scored in full, the nearest first
 NEAREST_MEMBERS = 50  # a story's nearest member is looked for among its latest this many
 
 
@@ -239,7 +241,12 @@ class StoryGrouper:
 
     # -- the index --------------------------------------------------------------------------------
     def _append_rows(
-        self, sigs: Sequence[Signature], vectors: np.ndarray, days: list[float], stories: list[str]
+        self,
+        sigs: Sequence[Signature],
+        vectors: np.ndarray,
+        days: list[float],
+        stories: list[str],
+        terms: sparse.csr_matrix | None = None,
     ) -> None:
         if not len(vectors):
             return
@@ -257,7 +264,7 @@ class StoryGrouper:
         self._days[self._rows : need] = days
         self._story_of.extend(stories)
         self._rows = need
-        self._blocks.append((first, _tfidf_rows(sigs)))
+        self._blocks.append((first, terms if terms is not None else _tfidf_rows(sigs)))
 
     def _tfidf_of_rows(self, rows: np.ndarray) -> sparse.csr_matrix:
         """The TF-IDF rows of index rows `rows` (sorted), from the blocks that hold them."""
@@ -343,7 +350,7 @@ class StoryGrouper:
             if sig.day is not None:
                 self.clock = sig.day if self.clock is None else max(self.clock, sig.day)
             j += 1
-        self._append_rows(fresh, vectors, chunk_days, [self.assignments[s.id].story for s in fresh])
+        self._append_rows(fresh, vectors, chunk_days, [self.assignments[s.id].story for s in fresh], terms)
         self._close_stale()
         return done
 
@@ -363,9 +370,10 @@ class StoryGrouper:
         chunk_days: list[float],
     ) -> Assignment:
         original = self.copies.original_of(sig.minhash, sig.shingles)
-        if original is not None:
-            story = self.stories[self.assignments[original].story]
-            return self._record(sig, vector, row, story, copy_of=original, probability=None)
+        if original is not None and self._joinable(copied := self.stories[self.assignments[original].story]):
+            # A reprint joins its original's story, while that story is still open: the same text
+            # run again months later is news again, and is grouped as any article is.
+            return self._record(sig, vector, row, copied, copy_of=original, probability=None)
         if not math.isnan(day) and len(sims):
             days = np.concatenate([search.days, np.asarray(chunk_days, dtype=np.float64)])
             outside = ~(np.isnan(days) | (np.abs(days - day) <= WINDOW_DAYS))
@@ -375,17 +383,22 @@ class StoryGrouper:
         for values, floor in ((sims, MIN_VECTOR_COSINE), (term_sims, MIN_TERMS_COSINE)):
             for i in _top(values, NEIGHBOURS, floor):
                 candidates[self._story_of_column(int(i), search)] = None
-        chosen: Story | None = None
-        chosen_p = -1.0
-        for story_id in candidates:
+        # The nearest member of each joinable candidate, on both vectors; the full features (the
+        # costly part) only for the SCORED candidates nearest on the two together.
+        near: list[tuple[float, int, Story, float, float]] = []
+        for order, story_id in enumerate(candidates):
             story = self.stories[story_id]
             if not self._joinable(story):
                 continue
-            columns = [search.column(r) for r in story.rows[-NEAREST_MEMBERS:]]
-            columns = [c for c in columns if c >= 0]
-            nearest = float(sims[columns].max()) if columns else 0.0
-            terms_nearest = float(term_sims[columns].max()) if columns else 0.0
-            features = story_features(sig, vector, story, max(nearest, 0.0), max(terms_nearest, 0.0))
+            columns = [c for r in story.rows[-NEAREST_MEMBERS:] if (c := search.column(r)) >= 0]
+            nearest = max(float(sims[columns].max()), 0.0) if columns else 0.0
+            terms_nearest = max(float(term_sims[columns].max()), 0.0) if columns else 0.0
+            near.append((-(nearest + terms_nearest), order, story, nearest, terms_nearest))
+        near.sort(key=lambda t: (t[0], t[1]))
+        chosen: Story | None = None
+        chosen_p = -1.0
+        for _, _, story, nearest, terms_nearest in near[:SCORED]:
+            features = story_features(sig, vector, story, nearest, terms_nearest)
             gap = story.gap(sig.day)
             if self.observe is not None:
                 self.observe(sig, story, features, gap)

@@ -34,7 +34,7 @@ from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
 from crossbrief.text import visible
 
-LEAD_CHARS = 1200  # of the clean text, after the title, for the vector: the lead says what happened
+LEAD_CHARS = 600  # of the clean text, after the title, for the vector: the lead says what happened
 TERM_CHARS = 4_000  # of the clean text, for terms, names and numbers
 MAX_TERMS = 60  # the heaviest terms kept per article
 MIN_TERM_IDF = 3.0  # words in more than about 1 in 20 news articles say nothing about the event
@@ -84,12 +84,15 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def distinctive_terms(text: str, limit: int = MAX_TERMS) -> tuple[dict[str, float], tuple[str, ...]]:
+def distinctive_terms(
+    text: str, limit: int = MAX_TERMS, tokens: list[str] | None = None
+) -> tuple[dict[str, float], tuple[str, ...]]:
     """`text`'s TF-IDF vector over its `limit` heaviest content words (unit length; weights
-    (1 + log tf) * IDF), and its rare words (IDF >= RARE_IDF), rarest first, at most MAX_RARE."""
+    (1 + log tf) * IDF), and its rare words (IDF >= RARE_IDF), rarest first, at most MAX_RARE.
+    `tokens`: `words(text)`, when the caller has them already."""
     table, unknown = idf_table()
     counts: dict[str, int] = {}
-    for w in words(text):
+    for w in tokens if tokens is not None else words(text):
         if len(w) >= 3 and not w.isdigit():
             counts[w] = counts.get(w, 0) + 1
     idf = {w: table.get(w, unknown) for w in counts}
@@ -180,7 +183,8 @@ def signatures(articles: Sequence[Article], encoder, copies=None) -> list[Signat
     for article, vector in zip(articles, vectors):
         body = article.text[:TERM_CHARS]
         head = f"{article.title}\n{body}" if article.title else body
-        terms, rare = distinctive_terms(head)
+        tokens = words(head)
+        terms, rare = distinctive_terms(head, tokens=tokens)
         sig = Signature(
             id=article.id,
             key=article.meta.get("id") or article.source,
@@ -195,7 +199,10 @@ def signatures(articles: Sequence[Article], encoder, copies=None) -> list[Signat
             lead=lead_of(article),
         )
         if copies is not None:
-            sig.minhash, sig.shingles = copies.signature(article.text)
+            body_tokens = tokens[len(words(article.title)) :] if article.title else tokens
+            if len(article.text) > TERM_CHARS:
+                body_tokens = words(article.text)
+            sig.minhash, sig.shingles = copies.signature(article.text, tokens=body_tokens)
         found.append(sig)
     return found
 
