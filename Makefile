@@ -44,6 +44,7 @@ static-encoder: $(STATIC_MODEL)
 demo: $(STAMP) $(STATIC_MODEL)
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood -o brief.html
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood
+	$(VENV)/bin/crossbrief stories examples/feed.jsonl -o stories.jsonl
 
 # The whole suite: the tests first (the slow part, and the one that says most), then the static
 # checks. `make check` is the static checks alone (seconds).

@@ -204,7 +204,7 @@ def cmd_fit(args) -> None:
         clf = LogisticRegression(C=1.0, max_iter=2000).fit(np.asarray(xs), np.asarray(ys))
         model = StoryModel(tuple(float(w) for w in clf.coef_[0]), float(clf.intercept_[0]), 0.5, static_mean=mean)
     best = None
-    for threshold in np.arange(0.2, 0.85, 0.05):
+    for threshold in np.arange(0.05, 0.85, 0.05):
         m = StoryModel(model.weights, model.bias, float(threshold), static_mean=mean)
         labels, _ = group(sigs, m)
         score = b_cubed(labels, gold)
