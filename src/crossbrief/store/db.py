@@ -332,7 +332,7 @@ class Store:
 
     def update_feed(self, url: str, **fields: Any) -> None:
         """Set some of a feed's columns (etag, last_modified, next_check, error_count, ...)."""
-        unknown = set(fields) - set(_FEED_COLUMNS.replace(" ", "").split(",")) | ({"url"} & set(fields))
+        unknown = set(fields) - (set(_FEED_COLUMNS.replace(" ", "").split(",")) - {"url"})
         if unknown:
             raise ValueError(f"not a feed column: {', '.join(sorted(unknown))}")
         if not fields:
