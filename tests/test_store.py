@@ -19,7 +19,9 @@ TEXT = (
 )
 
 
-def _article(text: str = TEXT, url: str = "https://news.example/harwick?utm_source=x", title: str = "Sluices open") -> Article:
+def _article(
+    text: str = TEXT, url: str = "https://news.example/harwick?utm_source=x", title: str = "Sluices open"
+) -> Article:
     article = Article(source=url, raw_text=text, title=title, url=url, outlet="news.example", date="2026-05-01")
     clean(article)
     article.id = article_id(article.text)
