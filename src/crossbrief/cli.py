@@ -185,8 +185,8 @@ def _stored_brief(args: argparse.Namespace, fmt: str) -> int:
             raise InputError(f"story {args.story}: not in {store.name} (crossbrief stories-list shows them)")
         stored = store.brief_of(args.story)
         if stored is None:
-            raise InputError(f"story {args.story}: no brief stored (a story of {story.size} article"
-                             f"{'s' if story.size != 1 else ''} without copies: a brief needs two or more)")
+            raise InputError(f"story {args.story}: no brief stored (it has {story.size} article"
+                             f"{'s' if story.size != 1 else ''}; a brief needs two or more that are not copies)")
     try:
         result = brief_from_dict(stored.data)
     except ValueError as err:
