@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from crossbrief import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "vell-valley-flood"
 # The real scraped samples are read in place, never copied into the repository.
@@ -26,6 +28,14 @@ def samples_dir() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+@pytest.fixture(autouse=True)
+def _allow_private_fetches() -> Iterator[None]:
+    """The tests' HTTP servers listen on 127.0.0.1, which fetches refuse by default (see
+    ingest/fetch.py): allowed in every test; the tests of the refusal turn it off again."""
+    with settings.overridden(allow_private=True):
+        yield
 
 
 @contextmanager

@@ -140,6 +140,14 @@ def _need_train_extra(command: str) -> None:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
+    if args.story is not None:
+        if args.inputs:
+            raise UsageError("give ARTICLES or --story, not both")
+        return _stored_brief(args, _format_for(args))
+    if not args.inputs:
+        raise UsageError("give ARTICLES to brief, or --story ID for a stored story's brief")
+    if args.db:
+        raise UsageError("--db is for --story")
     from crossbrief.pipeline import brief
 
     _at_least("--words", args.words, 10)
@@ -163,6 +171,125 @@ def cmd_brief(args: argparse.Namespace) -> int:
     if bug:
         return EXIT_BUG
     return EXIT_SKIPPED if any(p.fatal for p in result.problems) else EXIT_OK
+
+
+def _stored_brief(args: argparse.Namespace, fmt: str) -> int:
+    """The stored brief of story `args.story`, rendered in `fmt`, to `args.output`."""
+    from crossbrief.model.schema import brief_from_dict
+    from crossbrief.render import to_html, to_json, to_markdown
+    from crossbrief.store import DEFAULT_DB, Store
+
+    with Store(args.db or DEFAULT_DB, create=False) as store:
+        story = store.story(args.story)
+        if story is None:
+            raise InputError(f"story {args.story}: not in {store.name} (crossbrief stories-list shows them)")
+        stored = store.brief_of(args.story)
+        if stored is None:
+            raise InputError(f"story {args.story}: no brief stored (it has {story.size} article"
+                             f"{'s' if story.size != 1 else ''}; a brief needs two or more that are not copies)")
+    try:
+        result = brief_from_dict(stored.data)
+    except ValueError as err:
+        raise InputError(f"story {args.story}: the stored brief cannot be read ({_first_line(err)})") from None
+    if fmt == "json":
+        import json
+
+        rendered = json.dumps(stored.data, ensure_ascii=False, indent=2)
+    else:
+        rendered = {"md": to_markdown, "json": to_json, "html": to_html}[fmt](result)
+    _write(rendered if rendered.endswith("\n") else rendered + "\n", args.output)
+    if args.output and args.output != "-":
+        _say(f"wrote {fmt} brief of story {args.story} (version {stored.version}) to {args.output}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    return _stored_brief(args, args.format or _format_for(args))
+
+
+def _db(args: argparse.Namespace) -> str:
+    from crossbrief.store import DEFAULT_DB
+
+    return str(args.db or DEFAULT_DB)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from crossbrief.ingest.read import Limits
+    from crossbrief.store import Store
+    from crossbrief.store.ingest import ingest
+
+    _refuse_output_over_inputs(_db(args), [s for s in args.sources if not s.startswith(("http://", "https://"))],
+                               what="store file")
+    limits = Limits(allow_private=True) if args.allow_private else Limits()
+    with Store(_db(args)) as store:
+        run = ingest(store, args.sources, limits=limits, briefs=not args.no_briefs, progress=not args.quiet)
+    for p in run.warnings:
+        _say("warning: " + str(p))
+    for p in run.failures:
+        _say("failed " + str(p))
+    if run.stories:
+        briefs = f"; briefs rebuilt {run.briefs}" if not args.no_briefs else ""
+        single = f" ({run.single} of one article: no brief)" if run.single and not args.no_briefs else ""
+        _say(f"stories changed {len(run.stories)}{briefs}{single}")
+    _say(run.summary())
+    if run.internal:
+        return EXIT_BUG
+    if run.failed and not (run.added or run.copies or run.unchanged):
+        return EXIT_UNUSABLE
+    return EXIT_SKIPPED if run.failed else EXIT_OK
+
+
+def _row(*fields: str) -> str:
+    """One tab-separated line of fields, each shown safely (control characters escaped)."""
+    return "\t".join(visible(f) for f in fields)
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from crossbrief.ingest.fetch import check_url
+    from crossbrief.store import Store
+
+    if args.action == "list":
+        with Store(_db(args), create=False) as store:
+            for feed in store.feeds():
+                status = f"HTTP {feed.last_status}" if feed.last_status else "never checked"
+                error = f", {feed.error_count} errors: {feed.last_error}" if feed.error_count else ""
+                print(_row(feed.url, feed.title, f"{status}{error}"))
+        return EXIT_OK
+    if not args.urls:
+        raise UsageError(f"crossbrief feeds {args.action} needs one or more feed URLs")
+    with Store(_db(args), create=args.action == "add") as store:
+        missing = []
+        for url in args.urls:
+            if args.action == "add":
+                check_url(url)
+                if not store.add_feed(url):
+                    _say(f"{url}: already a feed")
+            elif not store.remove_feed(url):
+                missing.append(url)
+        for url in missing:
+            _say(f"{url}: not a feed of {store.name}")
+    return EXIT_SKIPPED if missing else EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from crossbrief.store import Store
+
+    with Store(_db(args), create=False) as store:
+        hits = store.search(" ".join(args.query), limit=args.limit)
+        for hit in hits:
+            print(_row(hit.id, hit.date or "-", hit.outlet, hit.title, hit.snippet))
+    return EXIT_OK if hits else EXIT_SKIPPED
+
+
+def cmd_stories_list(args: argparse.Namespace) -> int:
+    from crossbrief.store import Store
+
+    with Store(_db(args), create=False) as store:
+        for story in store.stories(limit=args.limit):
+            brief = store.brief_of(story.id)
+            built = f"brief v{brief.version}" if brief else "no brief"
+            print(_row(story.id, str(story.size), story.first or "-", built, story.label))
+    return EXIT_OK
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -333,14 +460,52 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"crossbrief {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("brief", help="brief a bundle of articles about one story")
-    p.add_argument("inputs", nargs="+", metavar="ARTICLES",
+    p = sub.add_parser("brief", help="brief a bundle of articles about one story (or print a stored story's)")
+    p.add_argument("inputs", nargs="*", metavar="ARTICLES",
                    help="files (.txt .html .htm .json .jsonl), folders, - for standard input, or http(s) URLs")
+    p.add_argument("--story", metavar="ID", help="print the stored brief of this story (see crossbrief ingest)")
+    p.add_argument("--db", metavar="PATH", help="the store, with --story (default: crossbrief.db here)")
     p.add_argument("--words", type=int, default=None, help="summary word budget (default 200)")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o's suffix, else md)")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--no-facts", action="store_true", help="skip figures, quotes, entities and timeline")
     p.set_defaults(func=cmd_brief)
+
+    p = sub.add_parser("ingest", help="add articles, pages, feeds and OPML lists of feeds to the store; "
+                                      "group them into stories and rebuild those stories' briefs")
+    p.add_argument("sources", nargs="+", metavar="SOURCES",
+                   help="files, folders, JSONL, page URLs, RSS/Atom feed URLs or files, OPML files of feeds")
+    p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here; created when missing)")
+    p.add_argument("--allow-private", action="store_true",
+                   help="fetch from private, loopback and link-local addresses too (also "
+                        f"{settings.ALLOW_PRIVATE_ENV}=1)")
+    p.add_argument("--no-briefs", action="store_true", help="store and group only; do not rebuild briefs")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("export", help="a stored story's brief as md, json or html")
+    p.add_argument("--story", metavar="ID", required=True)
+    p.add_argument("--format", choices=FORMATS, help="output format (default: from -o's suffix, else md)")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stories-list", help="the stored stories, latest first: id, size, first date, brief, label")
+    p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here)")
+    p.add_argument("--limit", type=int, default=None)
+    p.set_defaults(func=cmd_stories_list)
+
+    p = sub.add_parser("search", help="full-text search of the stored articles (title and text)")
+    p.add_argument("query", nargs="+", metavar="WORDS", help="words that must all occur")
+    p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here)")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("feeds", help="the store's feeds: add, list or remove")
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here)")
+    p.set_defaults(func=cmd_feeds)
 
     p = sub.add_parser("analyze", aliases=["analyse"], help="figures, quotes, entities and dates of one article")
     p.add_argument("input", metavar="FILE")

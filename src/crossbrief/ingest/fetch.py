@@ -8,19 +8,37 @@ off at the deadline ("gave up after 30 s: ..."). At most `max_redirects` redirec
 
 The fetch runs in a worker thread so that the deadline holds however the server behaves; when
 it passes, the caller gets its InputError at once and the worker stops at its next read.
+
+Where a fetch may go: only http:// and https://, and, unless `allow_private`, only to public
+addresses. Before every request, the first and each redirect, the host is resolved and the fetch
+refused ("refused: ...") when any address it resolves to is private, loopback, link-local,
+multicast, reserved or unspecified (IPv4-mapped IPv6 addresses are judged by their IPv4 address),
+so that a page or feed cannot make crossbrief read the machine's own or its network's services.
+`--allow-private` or CROSSBRIEF_ALLOW_PRIVATE=1 (`Settings.allow_private`) lifts that. The
+addresses are checked as resolved just before the request; a DNS server that answers
+differently a moment later (DNS rebinding) is not guarded against.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from crossbrief.errors import InputError
 from crossbrief.version import __version__
 
 FETCHABLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json")
+# Feeds (RSS, Atom) and OPML lists of feeds, besides articles.
+FEED_TYPES = (
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+    "application/x-rss+xml", "text/x-opml",
+)
 
 
 @dataclass
@@ -29,6 +47,8 @@ class Fetched:
     content_type: str  # lower-case media type, without parameters ("" when not sent)
     charset: str  # the Content-Type header's charset parameter, or ""
     final_url: str  # after redirects
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names (ETag, Cache-Control ...)
 
 
 @dataclass
@@ -63,21 +83,84 @@ def check_url(url: str) -> None:
         raise InputError("not a valid URL (expected http:// or https:// and a host)")
 
 
-def _fetch(url: str, timeout: float, max_redirects: int, max_bytes: int, progress: _Progress) -> Fetched:
+def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """Why a fetch may not go to `address` ("" when it may): the kind of address it is."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for kind, flag in (
+        ("loopback", address.is_loopback), ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast), ("unspecified", address.is_unspecified),
+        ("private", address.is_private), ("reserved", address.is_reserved),
+    ):
+        if flag:
+            return kind
+    return "" if address.is_global else "private"
+
+
+def check_address(host: str, port: int | None = None) -> None:
+    """InputError when `host` (a name or an IP address) is, or resolves to, an address that is not
+    public (see the module docstring), or cannot be resolved."""
+    name = host.strip("[]")
+    try:
+        addresses = [ipaddress.ip_address(name)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(name, port or 80, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, OSError) as err:
+            raise InputError(f"could not resolve host {name} ({getattr(err, 'strerror', None) or err})") from None
+        addresses = []
+        for info in infos:
+            try:
+                addresses.append(ipaddress.ip_address(str(info[4][0]).split("%")[0]))
+            except ValueError:
+                continue
+    for address in addresses:
+        kind = _refused(address)
+        if kind:
+            shown_host = name if name == str(address) else f"{name} ({address})"
+            raise InputError(
+                f"refused: {shown_host} is a {kind} address (--allow-private or CROSSBRIEF_ALLOW_PRIVATE=1 allows it)"
+            )
+
+
+def _guard(allow_private: bool) -> Callable:
+    """An httpx request hook: every request, the first and each redirect, to http(s) only, and to
+    public addresses only unless `allow_private`."""
+
+    def check(request: Any) -> None:
+        scheme = request.url.scheme
+        if scheme not in ("http", "https"):
+            raise InputError(f"refused: a redirect to a {scheme}: URL (only http and https are fetched)")
+        if not allow_private:
+            check_address(request.url.host, request.url.port)
+
+    return check
+
+
+def _fetch(
+    url: str, timeout: float, max_redirects: int, max_bytes: int, progress: _Progress,
+    allow_private: bool = False, accept: tuple[str, ...] = FETCHABLE_TYPES, headers: dict[str, str] | None = None,
+) -> Fetched:
     import httpx
 
     try:
         with httpx.Client(
             timeout=timeout, follow_redirects=True, max_redirects=max_redirects,
-            headers={"User-Agent": f"crossbrief/{__version__} (+offline news brief tool)"},
+            headers={"User-Agent": f"crossbrief/{__version__} (+offline news brief tool)", **(headers or {})},
+            event_hooks={"request": [_guard(allow_private)]},
         ) as client:
             progress.stage = "headers"
             with client.stream("GET", url) as response:
+                if response.status_code == 304:
+                    final_url = str(response.url)
+                    kept = {k.lower(): v for k, v in response.headers.items()}
+                    return Fetched(b"", "", "", final_url, 304, kept)
                 if response.status_code >= 400:
                     raise InputError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
                 ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                if ctype and not ctype.startswith(FETCHABLE_TYPES):
-                    raise InputError(f"content type {ctype} is not an article (HTML, text or JSON)")
+                if ctype and not ctype.startswith(accept):
+                    what = "an article (HTML, text or JSON)" if accept == FETCHABLE_TYPES else "an article or feed"
+                    raise InputError(f"content type {ctype} is not {what}")
                 try:
                     declared = int(response.headers.get("content-length") or 0)
                 except ValueError:
@@ -95,6 +178,8 @@ def _fetch(url: str, timeout: float, max_redirects: int, max_bytes: int, progres
                     chunks.append(chunk)
                 charset = response.charset_encoding or ""
                 final_url = str(response.url)
+                status = response.status_code
+                kept = {k.lower(): v for k, v in response.headers.items()}
     except httpx.TimeoutException:
         raise InputError(f"timed out after {timeout:g} s") from None
     except httpx.TooManyRedirects:
@@ -103,18 +188,27 @@ def _fetch(url: str, timeout: float, max_redirects: int, max_bytes: int, progres
         raise InputError(f"not a valid URL ({err})") from None
     except (httpx.HTTPError, httpx.StreamError) as err:
         raise InputError(f"could not fetch ({type(err).__name__}: {err})") from None
-    return Fetched(b"".join(chunks), ctype, charset, final_url)
+    return Fetched(b"".join(chunks), ctype, charset, final_url, status, kept)
 
 
-def fetch(url: str, timeout: float, deadline: float, max_redirects: int, max_bytes: int) -> Fetched:
-    """The body of `url` and its content type, or InputError (one line) saying why not."""
+def fetch(
+    url: str, timeout: float, deadline: float, max_redirects: int, max_bytes: int, *,
+    allow_private: bool = False, accept: tuple[str, ...] = FETCHABLE_TYPES, headers: dict[str, str] | None = None,
+) -> Fetched:
+    """The body of `url` and its content type, or InputError (one line) saying why not.
+
+    `accept`: the content types taken (default: articles); `headers`: extra request headers (a
+    conditional GET's If-None-Match, If-Modified-Since: a 304 answer is a Fetched of status 304
+    and no data); `allow_private`: see the module docstring."""
     check_url(url)
     progress = _Progress()
     outcome: list[Fetched | BaseException] = []
 
     def work() -> None:
         try:
-            outcome.append(_fetch(url, min(timeout, deadline), max_redirects, max_bytes, progress))
+            outcome.append(_fetch(
+                url, min(timeout, deadline), max_redirects, max_bytes, progress, allow_private, accept, headers
+            ))
         except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
             outcome.append(err)
 

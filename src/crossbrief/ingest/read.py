@@ -9,7 +9,8 @@ undecodable bytes replaced with a warning). Input names in Problems have their c
 escaped, and one input reports at most a few problems, then how many more (see `problems`).
 
 Limits (`Limits`): files and responses up to 10 MB; URLs get 15 s per network step and 30 s for
-the whole fetch (connect, headers, body, redirects), at most 5 redirects (see `fetch`).
+the whole fetch (connect, headers, body, redirects), at most 5 redirects, and only public
+addresses unless `allow_private` (see `fetch`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from urllib.parse import urlparse
 
 from crossbrief.errors import InputError
 from crossbrief.ingest.decoding import Decoded, decode_bytes, scrub
-from crossbrief.ingest.fetch import FETCHABLE_TYPES, fetch
+from crossbrief.ingest.fetch import FETCHABLE_TYPES, Fetched, fetch
 from crossbrief.ingest.problems import one_line, problem, shown, summarised
 from crossbrief.model import Article, Problem
 
@@ -52,6 +53,14 @@ class Limits:
     timeout: float = FETCH_TIMEOUT
     max_redirects: int = MAX_REDIRECTS
     deadline: float = FETCH_DEADLINE
+    allow_private: bool | None = None  # fetch from private addresses too; None: as the settings say
+
+    def private_allowed(self) -> bool:
+        if self.allow_private is not None:
+            return self.allow_private
+        from crossbrief import settings
+
+        return settings.current().allow_private
 
 
 # -- bytes to text ------------------------------------------------------------------------------
@@ -191,6 +200,11 @@ def _outlet_from_url(url: str) -> str:
         return ""
     host = re.sub(r"^(www\d?|m|mobile|amp|edition)\.", "", host)
     return host
+
+
+def outlet_from_url(url: str) -> str:
+    """The outlet a URL names: its host without www., m., amp. and the like ("" if it has none)."""
+    return _outlet_from_url(url)
 
 
 def _outlet_from_path(source: str) -> str:
@@ -423,7 +437,15 @@ def _stdin() -> BinaryIO | None:
 
 
 def fetch_url(url: str, limits: Limits) -> tuple[list[Article], list[Problem]]:
-    fetched = fetch(url, limits.timeout, limits.deadline, limits.max_redirects, limits.max_bytes)
+    fetched = fetch(
+        url, limits.timeout, limits.deadline, limits.max_redirects, limits.max_bytes,
+        allow_private=limits.private_allowed(),
+    )
+    return articles_from_fetched(fetched, url)
+
+
+def articles_from_fetched(fetched: Fetched, url: str) -> tuple[list[Article], list[Problem]]:
+    """The articles of a fetched page (HTML, text or JSON), named `url`."""
     decoded = decode_bytes(fetched.data, declared=fetched.charset)
     text = decoded.text
     fmt = {"text/plain": "text", "application/json": "json"}.get(fetched.content_type, sniff_format(text))

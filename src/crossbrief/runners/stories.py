@@ -19,7 +19,6 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +29,11 @@ from crossbrief.ingest.read import read_inputs
 from crossbrief.model import Article, Problem
 from crossbrief.stories import state as saved
 from crossbrief.stories.group import Assignment, Story, StoryGrouper
+from crossbrief.stories.labels import day_iso, label_of
 from crossbrief.stories.signature import Signature
 
 BATCH = 2_000  # articles signed and grouped per step (the progress bar's step)
 OFF_TOPIC_COSINE = 0.3  # a member this unlike the rest of its story (3+ members) is marked off-topic
-LABEL_WORDS = 14
 
 
 @dataclass
@@ -122,24 +121,7 @@ def local_signer(workers: int = 1) -> LocalSigner:
     return LocalSigner(workers)
 
 
-def _day(day: int | None) -> str | None:
-    return date.fromordinal(day).isoformat() if day is not None else None
-
-
-def label_of(story: Story, grouper: StoryGrouper) -> str:
-    """A short headline-like phrase from the story's own text: the title (else the opening
-    sentence, cut to LABEL_WORDS words) of the member nearest the story's centroid."""
-    members = [grouper.signatures[m] for m in story.members]
-    originals = [s for s in members if not grouper.assignments[s.id].copy_of] or members
-    if story.vector_sum is not None and len(originals) > 1:
-        scores = [float(s.vector @ story.vector_sum) for s in originals]
-        central = originals[int(np.argmax(scores))]
-    else:
-        central = originals[0]
-    titled = central if central.title else next((s for s in originals if s.title), central)
-    text = (titled.title or titled.lead).strip().rstrip(".")
-    words = text.split()
-    return " ".join(words[:LABEL_WORDS]) + ("…" if len(words) > LABEL_WORDS else "")
+_day = day_iso
 
 
 def off_topic_members(story: Story, grouper: StoryGrouper) -> dict[str, str]:

@@ -12,6 +12,7 @@ one: a run that is killed leaves the previous state whole.
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -30,6 +31,24 @@ VERSION = 1
 def save(grouper: StoryGrouper, path: str | Path) -> None:
     """Write `grouper`'s state to `path` atomically."""
     path = Path(path)
+    arrays = _arrays(grouper)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, lambda f: np.savez_compressed(f, allow_pickle=False, **arrays))
+
+
+def to_bytes(grouper: StoryGrouper) -> bytes:
+    """`grouper`'s state as the bytes of a state file (for a database BLOB; `from_bytes` reads it)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, allow_pickle=False, **_arrays(grouper))
+    return buffer.getvalue()
+
+
+def from_bytes(data: bytes, name: str = "stories state", model: StoryModel | None = None) -> StoryGrouper:
+    """A grouper holding the state `to_bytes` wrote (InputError, naming `name`, if it is not one)."""
+    return _load(io.BytesIO(data), name, model)
+
+
+def _arrays(grouper: StoryGrouper) -> dict[str, np.ndarray]:
     order = list(grouper.assignments.values())
     sigs = [grouper.signatures[a.article] for a in order]
     dim = sigs[0].vector.shape[0] if sigs else 0
@@ -65,8 +84,7 @@ def save(grouper: StoryGrouper, path: str | Path) -> None:
         "days": np.array([-1 if s.day is None else s.day for s in sigs], dtype=np.int64),
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, lambda f: np.savez_compressed(f, allow_pickle=False, **arrays))
+    return arrays
 
 
 def _fixed(values: np.ndarray, perm: int) -> np.ndarray:
@@ -76,24 +94,27 @@ def _fixed(values: np.ndarray, perm: int) -> np.ndarray:
 
 def load(path: str | Path, model: StoryModel | None = None) -> StoryGrouper:
     """A grouper holding the state saved in `path` (InputError if it is not a state file)."""
-    path = Path(path)
+    return _load(Path(path), str(path), model)
+
+
+def _load(path: Path | io.BytesIO, name: str, model: StoryModel | None) -> StoryGrouper:
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             vectors, minhash, days = data["vectors"], data["minhash"], data["days"]
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError) as err:
-        raise InputError(f"{path}: not a crossbrief stories state file ({type(err).__name__})") from None
+        raise InputError(f"{name}: not a crossbrief stories state file ({type(err).__name__})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise InputError(f"{path}: not a crossbrief stories state file")
+        raise InputError(f"{name}: not a crossbrief stories state file")
     if meta.get("version") != VERSION:
-        raise InputError(f"{path}: state format {meta.get('version')}, this crossbrief reads {VERSION}")
+        raise InputError(f"{name}: state format {meta.get('version')}, this crossbrief reads {VERSION}")
     from crossbrief.stories.copies import Shingler
 
     num_perm, seed = meta["shingler"]
     grouper = StoryGrouper(model, shingler=Shingler(num_perm, seed))
     records = meta["articles"]
     if not (len(records) == len(vectors) == len(minhash) == len(days)):
-        raise InputError(f"{path}: damaged stories state file (its parts disagree in length)")
+        raise InputError(f"{name}: damaged stories state file (its parts disagree in length)")
     replay = []
     for record, vector, values, day in zip(records, vectors, minhash, days):
         sig = Signature(

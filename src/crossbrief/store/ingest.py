@@ -1,0 +1,367 @@
+"""`crossbrief ingest`: sources into the store, grouped into stories, their briefs rebuilt.
+
+Sources: files and folders (as `brief` reads them: text, HTML, JSON, JSONL), page URLs, RSS/Atom
+feeds (a URL, or a `.rss`/`.atom`/`.xml` file, or any file or response that is one), and OPML
+files listing feeds. A feed's entries are fetched page by page and read like any page; when an
+entry's page cannot be had, the entry's own text is used if it has some (with a warning).
+
+Idempotent: an address that already led to a stored article is not fetched again, and an article
+whose clean text is stored already (the same Article.id) is "unchanged". Each new article is
+cleaned and signed, then assigned to a story by the story grouper, whose state lives in the store
+(so the next ingest continues the same stories); a near-copy of a stored article joins its story
+as a copy. The articles, their stories and the grouper's state are written in one transaction.
+Then the brief of every story that changed and has two or more articles (copies not counted) is
+rebuilt with `Pipeline.brief` and stored as a new version; a story of one article gets no brief
+(there is nothing to cross-check, and building it would cost a parse of the article each time).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crossbrief.errors import InputError
+from crossbrief.ingest.feeds import (
+    FEED_SUFFIXES,
+    OPML_SUFFIXES,
+    Entry,
+    entry_article,
+    parse_feed,
+    parse_opml,
+    sniff_xml,
+)
+from crossbrief.ingest.fetch import FEED_TYPES, FETCHABLE_TYPES, Fetched, fetch
+from crossbrief.ingest.problems import problem
+from crossbrief.ingest.read import (
+    MIN_ARTICLE_WORDS,
+    Limits,
+    articles_from_fetched,
+    fetch_url,
+    outlet_from_url,
+    read_inputs,
+)
+from crossbrief.model import Article, Problem
+from crossbrief.store.db import Member, Store, members_hash, now
+
+log = logging.getLogger(__name__)
+
+PAGE_FETCHERS = 4  # entry pages fetched at once
+
+
+@dataclass
+class IngestRun:
+    """What one ingest did (its closing line: `summary()`)."""
+
+    added: int = 0  # new articles (not copies)
+    unchanged: int = 0  # already stored (same address or same clean text)
+    copies: int = 0  # new articles stored as near-copies of another
+    failures: list[Problem] = field(default_factory=list)  # one per source or entry that gave nothing
+    warnings: list[Problem] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)  # stories that changed
+    briefs: int = 0  # briefs rebuilt
+    single: int = 0  # changed stories of one article: no brief
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def internal(self) -> bool:
+        return any(p.internal for p in (*self.failures, *self.warnings))
+
+    def summary(self) -> str:
+        return f"added {self.added}, unchanged {self.unchanged}, copies {self.copies}, failed {self.failed}"
+
+
+@dataclass
+class _Candidate:
+    article: Article
+    urls: list[str] = field(default_factory=list)  # every address that led to it
+    feed_url: str = ""
+
+
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+class _Ingest:
+    def __init__(self, store: Store, limits: Limits, progress: bool) -> None:
+        from tqdm import tqdm
+
+        self.store = store
+        self.limits = limits
+        self.allow_private = limits.private_allowed()
+        self.run = IngestRun()
+        self.found: list[_Candidate] = []
+        self.bar = tqdm(total=0, unit=" sources", disable=not progress or None, file=sys.stderr, leave=False)
+
+    def _more(self, n: int) -> None:
+        self.bar.total += n
+        self.bar.refresh()
+
+    def fail(self, name: str, message: str, internal: bool = False) -> None:
+        self.run.failures.append(problem(name, message, internal=internal))
+
+    def _fetch(self, url: str, accept: tuple[str, ...]) -> Fetched:
+        lim = self.limits
+        return fetch(
+            url, lim.timeout, lim.deadline, lim.max_redirects, lim.max_bytes, allow_private=self.allow_private,
+            accept=accept,
+        )
+
+    # -- sources ----------------------------------------------------------------------------------
+    def source(self, source: str) -> None:
+        try:
+            if _is_url(source):
+                self.url(source)
+            else:
+                self.path(source)
+        except InputError as err:
+            self.fail(source, str(err))
+        except OSError as err:
+            self.fail(source, f"cannot read ({err.strerror or err})")
+        except Exception as err:  # noqa: BLE001 - one bad source never sinks the rest
+            log.debug("internal error while ingesting %s", source, exc_info=err)
+            self.fail(source, f"internal error while reading it ({type(err).__name__}: {err})", internal=True)
+
+    def url(self, url: str) -> None:
+        known_feed = self.store.feed(url) is not None
+        if not known_feed and self.store.has_url(url):
+            self.run.unchanged += 1
+            return
+        try:
+            fetched = self._fetch(url, FETCHABLE_TYPES + FEED_TYPES)
+        except InputError as err:
+            if known_feed:
+                self._feed_failed(url, str(err))
+            raise
+        kind = sniff_xml(fetched.data) if fetched.content_type in FEED_TYPES or not fetched.content_type else ""
+        if fetched.content_type in FEED_TYPES and not kind:
+            kind = "feed"  # says it is a feed: parse_feed says why it is not
+        if kind == "opml":
+            self.opml(fetched.data, url)
+        elif kind == "feed":
+            try:
+                feed = parse_feed(fetched.data, url)
+            except InputError as err:
+                self._feed_failed(url, str(err))
+                raise
+            self.store.add_feed(url, feed.title)
+            self.store.update_feed(
+                url, etag=fetched.headers.get("etag", ""), last_modified=fetched.headers.get("last-modified", ""),
+                last_checked=now(), last_status=fetched.status, error_count=0, last_error="",
+            )
+            self.entries(feed.entries, url, feed_url=url)
+        else:
+            articles, problems = articles_from_fetched(fetched, url)
+            self._take(articles, problems, url, urls=[url, fetched.final_url])
+
+    def _feed_failed(self, url: str, message: str) -> None:
+        row = self.store.feed(url)
+        if row is not None:
+            self.store.update_feed(url, last_checked=now(), error_count=row.error_count + 1, last_error=message)
+
+    def path(self, source: str) -> None:
+        path = Path(source)
+        kind = ""
+        if path.is_file():
+            suffix = path.suffix.lower()
+            with path.open("rb") as f:
+                head = f.read(4096)
+            kind = "opml" if suffix in OPML_SUFFIXES else "feed" if suffix in FEED_SUFFIXES else sniff_xml(head)
+        if kind:
+            size = path.stat().st_size
+            if size > self.limits.max_bytes:
+                raise InputError(f"file is over the {self.limits.max_bytes // (1024 * 1024)} MB limit")
+            data = path.read_bytes()
+            if kind == "opml":
+                self.opml(data, source)
+            else:
+                self.entries(parse_feed(data, source).entries, source, feed_url="")
+            return
+        articles, problems = read_inputs([source], self.limits)
+        self._take(articles, problems, source)
+
+    def opml(self, data: bytes, name: str) -> None:
+        feeds = parse_opml(data, name)
+        self._more(len(feeds))
+        for url, title in feeds:
+            if not _is_url(url):
+                self.fail(f"{name}: {url}", "only http:// and https:// feeds can be fetched")
+                self.bar.update(1)
+                continue
+            self.store.add_feed(url, title)
+            self.source(url)
+            self.bar.update(1)
+
+    def entries(self, entries: list[Entry], feed_name: str, feed_url: str) -> None:
+        """Every entry's page fetched (a few at once) and read; the entry's text when it cannot be."""
+        self._more(len(entries))
+        todo: list[tuple[int, Entry]] = []
+        for n, entry in enumerate(entries, 1):
+            if not entry.link:
+                self.fail(f"{feed_name}#{n}", f"feed entry {entry.title[:60]!r} has no link" if entry.title
+                          else "feed entry has no link")
+                self.bar.update(1)
+            elif not _is_url(entry.link):
+                self.fail(entry.link, "only http:// and https:// links can be fetched")
+                self.bar.update(1)
+            elif self.store.has_url(entry.link):
+                self.run.unchanged += 1
+                self.bar.update(1)
+            else:
+                todo.append((n, entry))
+        limits = Limits(**{**vars(self.limits), "allow_private": self.allow_private})
+        with ThreadPoolExecutor(PAGE_FETCHERS) as pool:
+            results = pool.map(lambda item: _page(item[1], limits), todo)
+            for (_, entry), (articles, problems, fetched_error) in zip(todo, results):
+                self.bar.update(1)
+                if not articles and entry.text and len(entry.text.split()) >= MIN_ARTICLE_WORDS:
+                    outlet = outlet_from_url(entry.link)
+                    articles = [entry_article(entry, entry.link, outlet)]
+                    reason = fetched_error or "; ".join(p.message for p in problems if p.fatal) or "no article"
+                    self.run.warnings.append(problem(entry.link, f"page unusable ({reason}): used the feed's text"))
+                    problems = [p for p in problems if not p.fatal]
+                elif not articles and fetched_error:
+                    self.fail(entry.link, fetched_error)
+                    continue
+                for article in articles:
+                    article.title = article.title or entry.title
+                    article.date = article.date or entry.date
+                self._take(articles, problems, entry.link, urls=[entry.link], feed_url=feed_url)
+
+    def _take(
+        self, articles: list[Article], problems: list[Problem], name: str, urls: Sequence[str] = (),
+        feed_url: str = "",
+    ) -> None:
+        for p in problems:
+            (self.run.failures if p.fatal else self.run.warnings).append(p)
+        if not articles and not problems:
+            self.fail(name, "no article")
+        for article in articles:
+            self.found.append(_Candidate(article, [*urls, article.url], feed_url))
+
+
+def _page(entry: Entry, limits: Limits) -> tuple[list[Article], list[Problem], str]:
+    """The articles of an entry's page, its problems, and why it could not be fetched ("" if it was)."""
+    try:
+        articles, problems = fetch_url(entry.link, limits)
+        return articles, problems, ""
+    except InputError as err:
+        return [], [], str(err)
+    except Exception as err:  # noqa: BLE001 - one page's bug never sinks the feed
+        log.debug("internal error while fetching %s", entry.link, exc_info=err)
+        return [], [problem(entry.link, f"internal error while reading it ({type(err).__name__}: {err})",
+                            internal=True)], ""
+
+
+def ingest(
+    store: Store,
+    sources: Sequence[str],
+    *,
+    limits: Limits | None = None,
+    briefs: bool = True,
+    pipeline: Any = None,
+    progress: bool = True,
+) -> IngestRun:
+    """Ingest `sources` into `store` (see the module docstring). Problems of single sources are
+    in the result, never raised. `pipeline`: the Pipeline that builds briefs (default: a new one)."""
+    from crossbrief.resources.encoders import get_static_encoder
+    from crossbrief.stories import state
+    from crossbrief.stories.group import StoryGrouper
+    from crossbrief.stories.labels import day_iso, label_of
+    from crossbrief.stories.signature import prepare, signatures
+
+    work = _Ingest(store, limits or Limits(), progress)
+    run = work.run
+    work._more(len(sources))
+    try:
+        for source in sources:
+            work.source(source)
+            work.bar.update(1)
+    finally:
+        work.bar.close()
+
+    # Clean and identify; what is stored already is unchanged.
+    fresh: list[_Candidate] = []
+    seen: set[str] = set()
+    for candidate in work.found:
+        try:
+            prepare(candidate.article)
+        except InputError as err:
+            run.failures.append(problem(candidate.article.source, str(err)))
+            continue
+        article = candidate.article
+        if article.id in seen or store.has_id(article.id):
+            run.unchanged += 1
+            if article.id not in seen:
+                store.add_article(article, urls=candidate.urls)  # only records the addresses
+            continue
+        seen.add(article.id)
+        fresh.append(candidate)
+    if not fresh:
+        return run
+
+    blob = store.grouper_state()
+    grouper = state.from_bytes(blob, f"{store.name}: the stories state") if blob else StoryGrouper()
+    sigs = signatures([c.article for c in fresh], get_static_encoder(), grouper.shingler)
+    for sig, candidate in zip(sigs, fresh):
+        sig.key = candidate.article.id  # the store knows articles by id, whatever the input called them
+    assignments = grouper.add(sigs)
+    touched: dict[str, list[Member]] = {}
+    for assignment in assignments:
+        touched.setdefault(assignment.story, []).append(Member(assignment.article, assignment.copy_of))
+        if assignment.copy_of:
+            run.copies += 1
+        else:
+            run.added += 1
+    with store.transaction():
+        for candidate in fresh:
+            store.add_article(candidate.article, urls=candidate.urls, feed_url=candidate.feed_url)
+        for story_id, members in touched.items():
+            story = grouper.stories[story_id]
+            store.save_story(story_id, label_of(story, grouper), day_iso(story.first), day_iso(story.last), members)
+        store.save_grouper_state(state.to_bytes(grouper))
+    run.stories = list(touched)
+    if briefs:
+        rebuild_briefs(store, run, pipeline)
+    return run
+
+
+def rebuild_briefs(store: Store, run: IngestRun, pipeline: Any = None) -> None:
+    """Rebuild and store the brief of every story in `run.stories` with 2+ articles (not copies)
+    whose articles changed since its last brief."""
+    for story_id in run.stories:
+        articles = store.articles_of_story(story_id, copies=False)
+        if len(articles) < 2:
+            run.single += 1
+            continue
+        ids = [a.id for a in articles]
+        latest = store.brief_of(story_id)
+        if latest is not None and latest.members_hash == members_hash(ids):
+            continue
+        if pipeline is None:
+            from crossbrief.pipeline import Pipeline
+
+            pipeline = Pipeline()
+        try:
+            brief = pipeline.brief(articles)
+        except InputError as err:
+            run.warnings.append(problem(f"story {story_id}", f"no brief ({err})"))
+            continue
+        except Exception as err:  # noqa: BLE001 - the articles are stored; the bug is reported
+            log.debug("internal error while briefing story %s", story_id, exc_info=err)
+            run.warnings.append(problem(
+                f"story {story_id}", f"internal error while briefing it ({type(err).__name__}: {err})", internal=True
+            ))
+            continue
+        store.save_brief(story_id, brief, ids)
+        run.briefs += 1
+
+
+__all__ = ["IngestRun", "ingest", "rebuild_briefs"]
