@@ -202,7 +202,9 @@ def run_stories(
     done: list[Assignment] = []
     touched: dict[str, None] = {}
     bar = tqdm(total=len(articles), unit=" articles", disable=not progress or None, file=sys.stderr, leave=False)
-    batches = [articles[i : i + BATCH] for i in range(0, len(articles), BATCH)]
+    # A signer may prefer bigger batches (Ray starts its actors once per call).
+    step = int(getattr(signer, "preferred_batch", BATCH))
+    batches = [articles[i : i + step] for i in range(0, len(articles), step)]
     # The next batch is signed (in worker processes, or on Ray) while this one is grouped.
     from concurrent.futures import ThreadPoolExecutor
 
