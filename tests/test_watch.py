@@ -28,6 +28,7 @@ from crossbrief.store import watch as watch_module
 from crossbrief.store.db import FeedRow
 from crossbrief.store.watch import (
     MAX_INTERVAL,
+    WatchOptions,
     backoff,
     conditional_headers,
     expires_in,
@@ -42,6 +43,7 @@ from crossbrief.store.watch import (
     parse_iso,
     read_feed_list,
     retry_after,
+    watch_round,
 )
 
 NOW = datetime(2026, 5, 4, 12, 0, 0, tzinfo=UTC)
@@ -85,6 +87,8 @@ class _State:
         self.fail: dict[str, tuple[int, dict[str, str]]] = {}  # path -> (status, headers)
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (host, path, headers)
         self.lock = threading.Lock()
+        self.active: dict[str, int] = {}  # host -> requests being answered
+        self.most: dict[str, int] = {}  # host (or "*": all) -> the most at once
 
     def asked(self, path: str, host: str = "") -> list[dict[str, str]]:
         with self.lock:
@@ -101,6 +105,7 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
             with state.lock:
                 state.requests.append((headers.get("host", ""), self.path, headers))
             base = f"http://{self.headers['Host']}"
+            host = self.headers["Host"].rsplit(":", 1)[0]
             if self.path in state.fail:
                 status, extra = state.fail[self.path]
                 self._send(status, "text/plain", b"no", extra)
@@ -116,6 +121,15 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
                     self._send(304, "", b"", {"ETag": etag})
                 else:
                     self._send(200, "application/rss+xml", _rss(paths, base, state.ttl), {"ETag": etag})
+            elif self.path.startswith("/slow"):
+                with state.lock:
+                    state.active[host] = state.active.get(host, 0) + 1
+                    state.most[host] = max(state.most.get(host, 0), state.active[host])
+                    state.most["*"] = max(state.most.get("*", 0), sum(state.active.values()))
+                time.sleep(0.25)
+                with state.lock:
+                    state.active[host] -= 1
+                self._send(304, "", b"")
             elif self.path == "/notxml":
                 self._send(200, "application/rss+xml", b"hello, not a feed {]")
             else:
@@ -186,7 +200,8 @@ def test_conditional_get_304_then_new_entry(served, tmp_path, capsys, monkeypatc
         assert store.count_articles() == 1
         assert parse_iso(feed.next_check) >= datetime.now(UTC) + timedelta(seconds=590)
     assert calls == {"parse_feed": 1, "ingest": 1}
-    assert "if-none-match" not in state.asked("/feed.xml")[0]
+    first = state.asked("/feed.xml")[0]
+    assert "if-none-match" not in first and first["user-agent"].startswith("crossbrief/")
 
     # Not due yet: nothing is asked.
     assert _watch(db, "--every", "10m") == 0
@@ -263,6 +278,20 @@ def test_429_backs_off_that_host_only(served, tmp_path, capsys) -> None:
     assert len(state.asked("/busy.xml")) == asked
 
 
+@pytest.mark.parametrize(("per_host", "overall"), [(2, 8), (3, 4)])
+def test_request_caps(served, tmp_path, per_host, overall) -> None:
+    base, state = served
+    port = base.rsplit(":", 1)[1]
+    with Store(tmp_path / "w.db") as store:
+        for host in ("127.0.0.1", "localhost"):
+            for n in range(5):
+                store.add_feed(f"http://{host}:{port}/slow{n}.xml")
+        result = watch_round(store, WatchOptions(every=60, per_host=per_host, overall=overall, briefs=False))
+    assert result.checked == 10 and result.not_modified == 10
+    assert max(state.most["127.0.0.1"], state.most["localhost"]) == per_host
+    assert state.most["*"] <= overall
+
+
 def test_errors_back_off_and_reset(served, tmp_path, capsys) -> None:
     base, state = served
     state.fail["/feed.xml"] = (500, {})
@@ -296,7 +325,8 @@ def test_no_feeds_is_usage_error(tmp_path, capsys) -> None:
     assert "no feeds to watch" in capsys.readouterr().err
 
 
-def test_sigint_stops_cleanly(served, tmp_path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_stops_cleanly(served, tmp_path, sig) -> None:
     base, _ = served
     db = tmp_path / "w.db"
     env = {**os.environ, "CROSSBRIEF_ALLOW_PRIVATE": "1", "PYTHONPATH": str(ROOT / "src")}
@@ -311,14 +341,14 @@ def test_sigint_stops_cleanly(served, tmp_path) -> None:
         line = proc.stdout.readline()  # the first round's line, then it sleeps
         assert line.startswith("round 1: feeds checked 1"), line
         time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, err
-    assert "stopped (SIGINT) after 1 rounds: added 1" in out
+    assert f"stopped ({sig.name}) after 1 rounds: added 1" in out
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -339,6 +369,7 @@ def test_parse_duration_and_format() -> None:
     assert format_duration(900) == "15m"
     assert format_duration(7500) == "2h 5m"
     assert format_duration(86400 + 3 * 3600) == "1d 3h"
+    assert format_duration(599.4) == "10m" and format_duration(7199.2) == "2h" and format_duration(0) == "0s"
 
 
 def test_max_age() -> None:

@@ -19,6 +19,7 @@ The functions that compute times are pure (`now` passed in) and tested without a
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 import threading
 import time
@@ -64,8 +65,13 @@ def parse_duration(text: str) -> float:
 
 
 def format_duration(seconds: float) -> str:
-    """ "45s", "15m", "2h 5m", "1d 3h" (rounded down to the unit below the largest)."""
-    s = max(0, int(round(seconds)))
+    """ "45s", "15m", "14m 30s", "2h 5m", "1d 3h": seconds rounded up (times are stored to the
+    second), then to the minute from an hour on and to the hour from a day on."""
+    s = max(0, math.ceil(seconds - 1e-6))
+    if s >= 86400:
+        s = round(s / 3600) * 3600
+    elif s >= 3600:
+        s = round(s / 60) * 60
     if s < 60:
         return f"{s}s"
     if s < 3600:
