@@ -242,7 +242,12 @@ def test_ttl_delays_next_check(served, tmp_path, capsys) -> None:
     assert "next check in 2h" in capsys.readouterr().out
     with Store(db) as store:
         feed = store.feed(f"{base}/other.xml")
-        assert parse_iso(feed.next_check) >= datetime.now(UTC) + timedelta(minutes=119)  # type: ignore[union-attr]
+        assert feed is not None and feed.ttl_minutes == 120
+        assert parse_iso(feed.next_check) >= datetime.now(UTC) + timedelta(minutes=119)
+    # A 304 has no body: the stored <ttl> still counts.
+    _due_now(db)
+    assert _watch(db, "--every", "1m") == 0
+    assert "(not modified 1, failed 0), added 0, next check in 2h" in capsys.readouterr().out
 
 
 def test_429_backs_off_that_host_only(served, tmp_path, capsys) -> None:

@@ -65,7 +65,6 @@ class IngestRun:
     stories: list[str] = field(default_factory=list)  # stories that changed
     briefs: int = 0  # briefs rebuilt
     single: int = 0  # changed stories of one article: no brief
-    feed_ttls: dict[str, int] = field(default_factory=dict)  # feed URL -> its RSS <ttl> (minutes), when given
     failed_feeds: dict[str, str] = field(default_factory=dict)  # stored feed URL -> why it gave nothing
 
     @property
@@ -155,11 +154,10 @@ class _Ingest:
                 self._feed_failed(url, str(err))
                 raise
             self.store.add_feed(url, feed.title)
-            if feed.ttl_minutes is not None:
-                self.run.feed_ttls[url] = feed.ttl_minutes
             self.store.update_feed(
                 url, etag=fetched.headers.get("etag", ""), last_modified=fetched.headers.get("last-modified", ""),
                 last_checked=now(), last_status=fetched.status, error_count=0, last_error="",
+                ttl_minutes=feed.ttl_minutes,
             )
             self.entries(feed.entries, url, feed_url=url)
         else:

@@ -317,7 +317,7 @@ def watch_round(
                 feed.url, last_checked=iso(now), last_status=304, error_count=0, last_error="",
                 etag=answer.headers.get("etag") or feed.etag,
                 last_modified=answer.headers.get("last-modified") or feed.last_modified,
-                next_check=iso(next_check_ok(now, options.every, answer.headers)),
+                next_check=iso(next_check_ok(now, options.every, answer.headers, feed.ttl_minutes)),
             )
         else:
             fresh[feed.url] = answer
@@ -337,8 +337,10 @@ def watch_round(
                 store.update_feed(url, error_count=errors, last_status=answer.status,
                                   next_check=iso(now + timedelta(seconds=backoff(options.every, errors))))
             else:
-                store.update_feed(url, last_status=answer.status, next_check=iso(
-                    next_check_ok(now, options.every, answer.headers, run.feed_ttls.get(url))))
+                row = store.feed(url)
+                ttl = row.ttl_minutes if row else None
+                store.update_feed(url, last_status=answer.status,
+                                  next_check=iso(next_check_ok(now, options.every, answer.headers, ttl)))
     _hold(store, held)
     result.next_in = _next_in(store, clock())
     return result
