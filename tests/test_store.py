@@ -44,6 +44,20 @@ def test_a_v1_store_opens_and_is_upgraded_with_its_articles_searchable(tmp_path)
         assert store.has_id("00aa11bb22cc33dd")
 
 
+def test_a_v2_store_is_upgraded_with_its_feeds(tmp_path):
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, "v2.db", upto=2) == 2  # before feeds had ttl_minutes
+    conn.execute("INSERT INTO feeds (url, title, etag, added_at) VALUES ('http://a.test/rss', 'A', '\"e\"', 'x')")
+    conn.close()
+    with Store(path) as store:
+        assert store.version == LATEST >= 3
+        feed = store.feed("http://a.test/rss")
+        assert feed is not None and feed.etag == '"e"' and feed.ttl_minutes is None
+        store.update_feed(feed.url, ttl_minutes=30)
+        assert store.feed(feed.url).ttl_minutes == 30  # type: ignore[union-attr]
+
+
 def test_an_empty_file_is_a_new_store_in_wal_mode(tmp_path):
     path = tmp_path / "new.db"
     path.write_bytes(b"")  # user_version 0

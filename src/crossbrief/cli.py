@@ -271,6 +271,49 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if missing else EXIT_OK
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    import signal
+
+    from crossbrief.ingest.fetch import check_url
+    from crossbrief.ingest.read import Limits
+    from crossbrief.store import Store
+    from crossbrief.store.watch import Round, Stop, WatchOptions, parse_duration, read_feed_list, watch
+
+    every = parse_duration(args.every)
+    limits = Limits(allow_private=True) if args.allow_private else Limits()
+    options = WatchOptions(every=every, briefs=not args.no_briefs, limits=limits)
+    with Store(_db(args)) as store:
+        for url, title in read_feed_list(args.feeds) if args.feeds else []:
+            try:
+                check_url(url)
+            except InputError as err:
+                raise InputError(f"{args.feeds}: {url}: {err}") from None
+            store.add_feed(url, title)
+        if not store.feeds():
+            raise UsageError(f"{store.name}: no feeds to watch (give FEEDS.txt or OPML, or crossbrief feeds add URL)")
+        stop = Stop()
+
+        def on_signal(number: int, _frame: object) -> None:
+            stop.request(signal.Signals(number).name)
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once (exit 130)
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+
+        def report(result: Round) -> None:
+            for p in result.problems:
+                _say(("failed " if p.fatal else "warning: ") + str(p))
+            print(result.line(), flush=True)
+
+        rounds = watch(store, options, stop, report, once=args.once)
+    if stop.requested:
+        print(f"stopped ({stop.reason}) after {len(rounds)} rounds: added {sum(r.added for r in rounds)}",
+              flush=True)
+    if any(r.internal for r in rounds):
+        return EXIT_BUG
+    return EXIT_SKIPPED if args.once and any(r.failed for r in rounds) else EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from crossbrief.store import Store
 
@@ -506,6 +549,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("urls", nargs="*", metavar="URL")
     p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here)")
     p.set_defaults(func=cmd_feeds)
+
+    p = sub.add_parser("watch", help="poll the store's feeds (and those given) politely, ingesting what is new")
+    p.add_argument("feeds", nargs="?", metavar="FEEDS.txt|OPML",
+                   help="feeds to add to the store first: one URL a line, or an OPML file")
+    p.add_argument("--every", default="15m", help="check each feed at most this often (default 15m; 90s, 2h, 1d)")
+    p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here; created when missing)")
+    p.add_argument("--allow-private", action="store_true",
+                   help="fetch from private, loopback and link-local addresses too (also "
+                        f"{settings.ALLOW_PRIVATE_ENV}=1)")
+    p.add_argument("--once", action="store_true", help="one round, then exit (for cron and tests)")
+    p.add_argument("--no-briefs", action="store_true", help="store and group only; do not rebuild briefs")
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("analyze", aliases=["analyse"], help="figures, quotes, entities and dates of one article")
     p.add_argument("input", metavar="FILE")

@@ -51,6 +51,16 @@ class Fetched:
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names (ETag, Cache-Control ...)
 
 
+class HTTPStatusError(InputError):
+    """An answer of status 400 or above ("HTTP 429 Too Many Requests"), with its status and its
+    headers (lower-case names), for callers that act on them (`watch`: Retry-After)."""
+
+    def __init__(self, status: int, reason: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"HTTP {status} {reason}".strip())
+        self.status = status
+        self.headers = headers or {}
+
+
 @dataclass
 class _Progress:
     stage: str = "connecting"
@@ -156,7 +166,8 @@ def _fetch(
                     kept = {k.lower(): v for k, v in response.headers.items()}
                     return Fetched(b"", "", "", final_url, 304, kept)
                 if response.status_code >= 400:
-                    raise InputError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
+                    kept = {k.lower(): v for k, v in response.headers.items()}
+                    raise HTTPStatusError(response.status_code, response.reason_phrase, kept)
                 ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 if ctype and not ctype.startswith(accept):
                     what = "an article (HTML, text or JSON)" if accept == FETCHABLE_TYPES else "an article or feed"

@@ -71,6 +71,7 @@ class FeedRow:
     error_count: int = 0
     last_status: int | None = None
     last_error: str = ""
+    ttl_minutes: int | None = None  # the feed's RSS <ttl>, as last parsed
 
 
 @dataclass
@@ -348,7 +349,8 @@ class Store:
 
 
 _FEED_COLUMNS = (
-    "url, title, etag, last_modified, added_at, last_checked, next_check, error_count, last_status, last_error"
+    "url, title, etag, last_modified, added_at, last_checked, next_check, error_count, last_status, last_error, "
+    "ttl_minutes"
 )
 
 

@@ -65,6 +65,7 @@ class IngestRun:
     stories: list[str] = field(default_factory=list)  # stories that changed
     briefs: int = 0  # briefs rebuilt
     single: int = 0  # changed stories of one article: no brief
+    failed_feeds: dict[str, str] = field(default_factory=dict)  # stored feed URL -> why it gave nothing
 
     @property
     def failed(self) -> int:
@@ -90,10 +91,11 @@ def _is_url(source: str) -> bool:
 
 
 class _Ingest:
-    def __init__(self, store: Store, limits: Limits, progress: bool) -> None:
+    def __init__(self, store: Store, limits: Limits, progress: bool, fetched: dict[str, Fetched]) -> None:
         from tqdm import tqdm
 
         self.store = store
+        self.prefetched = fetched
         self.limits = limits
         self.allow_private = limits.private_allowed()
         self.run = IngestRun()
@@ -135,7 +137,7 @@ class _Ingest:
             self.run.unchanged += 1
             return
         try:
-            fetched = self._fetch(url, FETCHABLE_TYPES + FEED_TYPES)
+            fetched = self.prefetched.get(url) or self._fetch(url, FETCHABLE_TYPES + FEED_TYPES)
         except InputError as err:
             if known_feed:
                 self._feed_failed(url, str(err))
@@ -155,6 +157,7 @@ class _Ingest:
             self.store.update_feed(
                 url, etag=fetched.headers.get("etag", ""), last_modified=fetched.headers.get("last-modified", ""),
                 last_checked=now(), last_status=fetched.status, error_count=0, last_error="",
+                ttl_minutes=feed.ttl_minutes,
             )
             self.entries(feed.entries, url, feed_url=url)
         else:
@@ -164,6 +167,7 @@ class _Ingest:
     def _feed_failed(self, url: str, message: str) -> None:
         row = self.store.feed(url)
         if row is not None:
+            self.run.failed_feeds[url] = message
             self.store.update_feed(url, last_checked=now(), error_count=row.error_count + 1, last_error=message)
 
     def path(self, source: str) -> None:
@@ -268,16 +272,19 @@ def ingest(
     briefs: bool = True,
     pipeline: Any = None,
     progress: bool = True,
+    fetched: dict[str, Fetched] | None = None,
 ) -> IngestRun:
     """Ingest `sources` into `store` (see the module docstring). Problems of single sources are
-    in the result, never raised. `pipeline`: the Pipeline that builds briefs (default: a new one)."""
+    in the result, never raised. `pipeline`: the Pipeline that builds briefs (default: a new one).
+    `fetched`: responses already had for some source URLs (`watch`'s conditional GETs), used
+    instead of fetching them again."""
     from crossbrief.resources.encoders import get_static_encoder
     from crossbrief.stories import state
     from crossbrief.stories.group import StoryGrouper
     from crossbrief.stories.labels import day_iso, label_of
     from crossbrief.stories.signature import prepare, signatures
 
-    work = _Ingest(store, limits or Limits(), progress)
+    work = _Ingest(store, limits or Limits(), progress, fetched or {})
     run = work.run
     work._more(len(sources))
     try:

@@ -99,6 +99,10 @@ MIGRATIONS: list[str] = [
         INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
     END;
     """,
+    # 3: a feed's RSS <ttl>, so that a 304 (no body) is scheduled as the feed asked (`watch`).
+    """
+    ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;  -- NULL: the feed gives none
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
