@@ -283,7 +283,7 @@ def test_429_backs_off_that_host_only(served, tmp_path, capsys) -> None:
     assert len(state.asked("/busy.xml")) == asked
 
 
-@pytest.mark.parametrize(("per_host", "overall"), [(2, 8), (3, 4)])
+@pytest.mark.parametrize(("per_host", "overall"), [(2, 8), (5, 3)])
 def test_request_caps(served, tmp_path, per_host, overall) -> None:
     base, state = served
     port = base.rsplit(":", 1)[1]
@@ -293,8 +293,8 @@ def test_request_caps(served, tmp_path, per_host, overall) -> None:
                 store.add_feed(f"http://{host}:{port}/slow{n}.xml")
         result = watch_round(store, WatchOptions(every=60, per_host=per_host, overall=overall, briefs=False))
     assert result.checked == 10 and result.not_modified == 10
-    assert max(state.most["127.0.0.1"], state.most["localhost"]) == per_host
-    assert state.most["*"] <= overall
+    assert max(state.most["127.0.0.1"], state.most["localhost"]) <= per_host
+    assert state.most["*"] == min(overall, 2 * per_host)  # the caps are reached, never passed
 
 
 def test_errors_back_off_and_reset(served, tmp_path, capsys) -> None:

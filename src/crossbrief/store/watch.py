@@ -294,7 +294,7 @@ def watch_round(
     clock = clock or (lambda: datetime.now(UTC))
     result = Round()
     now = clock()
-    due = [f for f in store.feeds() if is_due(f, now)]
+    due = _interleaved([f for f in store.feeds() if is_due(f, now)])
     answers: list[Fetched | InputError | None] = []
     if due:
         fetcher = _Fetcher(options, stop)
@@ -344,6 +344,18 @@ def watch_round(
     _hold(store, held)
     result.next_in = _next_in(store, clock())
     return result
+
+
+def _interleaved(feeds: list[FeedRow]) -> list[FeedRow]:
+    """The feeds one host after another (a, b, c, a, b, ...), so that no request slot waits on a
+    host that is at its cap while another host has work."""
+    seen: dict[str, int] = {}
+    ranked = []
+    for feed in feeds:
+        host = host_of(feed.url)
+        seen[host] = seen.get(host, 0) + 1
+        ranked.append((seen[host], feed))
+    return [feed for _, feed in sorted(ranked, key=lambda item: item[0])]
 
 
 def _failed(
