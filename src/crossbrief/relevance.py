@@ -370,8 +370,10 @@ def _site_reason(flagger: Flagger, article: Article, tokens: set[str]) -> str:
     telling = sorted((w for w in tokens if flagger.site_weights.get(w, 0.0) > 0),
                      key=lambda w: -flagger.site_weights[w])[:3]
     parts = []
+    total = len(article.sentences)
     if furniture:
-        parts.append(f"{furniture} of its {len(article.sentences)} sentences are site notices")
+        parts.append("its only sentence is a site notice" if total == 1 else
+                     f"{'all' if furniture == total else furniture} of its {total} sentences are site notices")
     if telling:
         parts.append("words such as " + ", ".join(f"'{w}'" for w in telling))
     parts.append(f"{len(article.text.split())} words")
