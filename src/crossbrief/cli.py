@@ -152,7 +152,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     _at_least("--words", args.words, 10)
     _refuse_output_over_inputs(args.output, args.inputs)
-    result = brief(args.inputs, words=args.words or 200, facts=not args.no_facts)
+    result = brief(args.inputs, words=args.words or 200, facts=not args.no_facts, keep_all=args.keep_all)
     for problem in result.problems:
         _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
     # A bug met on one article is not bad input: the others are still briefed, but the command
@@ -418,6 +418,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         precise_citations=args.precise_citations,
         readable=args.readable,
         cite_all=args.cite_all,
+        keep_all=args.keep_all,
     )
 
 
@@ -512,6 +513,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, help="output format (default: from -o's suffix, else md)")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--no-facts", action="store_true", help="skip figures, quotes, entities and timeline")
+    p.add_argument("--keep-all", action="store_true",
+                   help="use articles found to be about another story (or not articles) for the summary too "
+                        "(by default they are left out; the brief lists them with the reason either way)")
     p.set_defaults(func=cmd_brief)
 
     p = sub.add_parser("ingest", help="add articles, pages, feeds and OPML lists of feeds to the store; "
@@ -583,6 +587,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cite-all", action="store_true",
                    help="add 'alignments': for every sentence of every document, the other documents that report it "
                         "('also') or report it with other figures ('differ'), each with its supporting sentence")
+    p.add_argument("--keep-all", action="store_true",
+                   help="use documents found to be off-topic (listed in 'off_topic' with the reason) for the "
+                        "summary too; by default they are left out")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("stories", help="group a stream of articles into stories (events), optionally adding "

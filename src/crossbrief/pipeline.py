@@ -18,6 +18,7 @@ it separates the work done once per article from the work done once per brief:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import logging
 import threading
@@ -201,8 +202,14 @@ class Pipeline:
                            internal=True)
 
     # -- per bundle ------------------------------------------------------------------------------
-    def brief(self, articles: Sequence[Article], words: int = DEFAULT_WORDS, *, facts: bool = True) -> Brief:
-        """A cited brief of `articles` (as read: `process` is applied, reusing cached work)."""
+    def brief(
+        self, articles: Sequence[Article], words: int = DEFAULT_WORDS, *, facts: bool = True, keep_all: bool = False
+    ) -> Brief:
+        """A cited brief of `articles` (as read: `process` is applied, reusing cached work).
+
+        Articles about another story, or that are not articles (site pages), are marked with the
+        reason and left out of the summary's selection (they can still be cited), unless
+        `keep_all`; either way the brief lists them."""
         problems: list[Problem] = []
         usable: list[Article] = []
         analyses: list[Any] = []
@@ -223,7 +230,7 @@ class Pipeline:
             # The bundle's work changes names, relevance and speakers: never on the cached copy.
             usable.append(_bundle_copy(done.article, article))
             analyses.append(done.analysis)
-        return self._brief_processed(usable, analyses, problems, words, facts)
+        return self._brief_processed(usable, analyses, problems, words, facts, keep_all)
 
     def brief_inputs(
         self,
@@ -233,20 +240,22 @@ class Pipeline:
         facts: bool = True,
         limits: Limits | None = None,
         stdin: BinaryIO | None = None,
+        keep_all: bool = False,
     ) -> Brief:
         """Read `inputs` (paths, folders, URLs or "-") and brief them; unreadable ones become problems."""
         articles, problems = self.read(inputs, limits=limits, stdin=stdin)
-        result = self.brief(articles, words, facts=facts)
+        result = self.brief(articles, words, facts=facts, keep_all=keep_all)
         result.problems[:0] = problems
         return result
 
     def _brief_processed(
-        self, articles: list[Article], analyses: list[Any], problems: list[Problem], words: int, facts: bool
+        self, articles: list[Article], analyses: list[Any], problems: list[Problem], words: int, facts: bool,
+        keep_all: bool = False,
     ) -> Brief:
         from crossbrief.relevance import assess_relevance
         from crossbrief.summarise.select import summarise
 
-        result = Brief(articles=articles, problems=problems, words=words, version=__version__)
+        result = Brief(articles=articles, problems=problems, words=words, version=__version__, keep_all=keep_all)
         if not articles:
             return result
         if len(articles) == 1:
@@ -259,14 +268,17 @@ class Pipeline:
             from crossbrief.stages.analyse import analyse_in_bundle
 
             analyse_in_bundle(articles, analyses)
-        assess_relevance(articles, self.encoder)
+        # Which articles belong to the story: the off-topic model runs on the static encoder's
+        # vectors (it was fitted on them, as the selector was).
+        assess_relevance(articles, self.static_encoder)
         # The selector's features come from the static encoder; citations and the test that no two
         # summary sentences say the same thing use the fine encoder, which tells paraphrases from
-        # merely related sentences better (its vectors are cached, so the relevance check above
-        # has usually computed them already). A brief is read, not scored: pronoun-led sentences
+        # merely related sentences better. A brief is read, not scored: pronoun-led sentences
         # only follow the sentence that says who is meant, and no cut-off last sentence is shown.
+        # Off-topic articles are not used to pick sentences (summarise skips them) unless keep_all.
+        chosen_from = [dataclasses.replace(a, on_topic=True) for a in articles] if keep_all else articles
         result.summary = summarise(
-            articles, words=words, encoder=self.static_encoder, cite_encoder=self.encoder, readable=True,
+            chosen_from, words=words, encoder=self.static_encoder, cite_encoder=self.encoder, readable=True,
             selector=self.selector,
         )
         if facts:
@@ -321,6 +333,8 @@ def brief(
     facts: bool = True,
     limits: Limits | None = None,
     stdin: BinaryIO | None = None,
+    keep_all: bool = False,
 ) -> Brief:
-    """A cited brief of the articles in `inputs` (paths, folders, URLs or "-")."""
-    return default_pipeline().brief_inputs(inputs, words, facts=facts, limits=limits, stdin=stdin)
+    """A cited brief of the articles in `inputs` (paths, folders, URLs or "-"); off-topic articles
+    are listed with the reason and left out of the summary's selection unless `keep_all`."""
+    return default_pipeline().brief_inputs(inputs, words, facts=facts, limits=limits, stdin=stdin, keep_all=keep_all)

@@ -43,6 +43,7 @@ class Brief:
     words: int = 200  # the word budget asked for
     facts: Facts | None = None  # cross-source facts (model/facts.py); None when not computed
     version: str = ""
+    keep_all: bool = False  # off-topic articles were kept in the summary's selection (--keep-all)
 
     @property
     def summary_words(self) -> int:

@@ -72,6 +72,10 @@ def to_markdown(brief: Brief) -> str:
     off = [(n, a) for n, a in enumerate(brief.articles, 1) if not a.on_topic]
     if off:
         lines += ["## Possibly about another story", ""]
+        if brief.keep_all:
+            lines += ["*Kept in the summary's selection all the same (--keep-all):*", ""]
+        else:
+            lines += ["*Left out of the summary (they can still be cited; --keep-all keeps them in):*", ""]
         for n, a in off:
             lines.append(f"- [{n}] {md_text(a.label)}: {md_text(a.off_topic_reason)}")
         lines.append("")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -11,6 +12,7 @@ import numpy as np
 
 from crossbrief.errors import InputError, UsageError
 from crossbrief.model import Article
+from crossbrief.relevance import assess_relevance
 from crossbrief.resources.encoders import Encoder
 from crossbrief.summarise.bundle import Bundle
 from crossbrief.summarise.cite import align_all
@@ -30,10 +32,14 @@ def summarise_row(
     precise_citations: bool = False,
     readable: bool = False,
     cite_all: bool = False,
+    keep_all: bool = False,
 ) -> dict:
     """One output line of `crossbrief batch` for one input cluster (InputError if it is bad).
 
     Articles are named by their position in the cluster's `documents`, as the input names them.
+    `off_topic` lists the documents about another story or that are not articles (site pages),
+    each with the reason (`relevance.assess_relevance`); they are not used to pick summary
+    sentences (they can still be cited) unless `keep_all`.
     With `cite_all`, the line also holds `alignments`: for every sentence of every document, the
     other documents that report it (`also`) or report it with other figures (`differ`), each
     with the supporting sentence -- the citations the summary's sentences get, for all."""
@@ -54,7 +60,12 @@ def summarise_row(
     # The documents are segmented once, for the summary and for the alignments.
     check_documents(docs)
     articles = articles_from_documents(docs)
-    summary = summarise(articles, words=words, encoder=batch_encoder(), cite_encoder=cite_encoder, readable=readable)
+    assess_relevance(articles, batch_encoder())
+    off_topic = [{"article": k, "reason": a.off_topic_reason} for k, a in enumerate(articles) if not a.on_topic]
+    chosen_from = [dataclasses.replace(a, on_topic=True) for a in articles] if keep_all else articles
+    summary = summarise(
+        chosen_from, words=words, encoder=batch_encoder(), cite_encoder=cite_encoder, readable=readable
+    )
     position = {a.id: k for k, a in enumerate(articles)}
     record = {
         "id": row.get("id", default_id),
@@ -62,6 +73,7 @@ def summarise_row(
         "sentences": [
             {"text": s.text, "article": position[s.article], "also": [position[a] for a in s.also]} for s in summary
         ],
+        "off_topic": off_topic,
     }
     if cite_all:
         record["alignments"] = alignments(articles, cite_encoder)
@@ -96,12 +108,13 @@ def _summarise_line(job: Job) -> tuple[str, bool, str]:
     """One input line to one output line (JSON text), whether it was summarised, and a message for
     standard error: why it failed, or that its summary is empty ("" when all is well); runs in a
     worker."""
-    line_no, position, line, words, precise, readable, cite_all = job
+    line_no, position, line, words, precise, readable, cite_all, keep_all = job
     row = None
     try:
         row = json.loads(line)
         record = summarise_row(
-            row, words, default_id=position, precise_citations=precise, readable=readable, cite_all=cite_all
+            row, words, default_id=position, precise_citations=precise, readable=readable, cite_all=cite_all,
+            keep_all=keep_all,
         )
     except json.JSONDecodeError as e:
         error = f"not JSON ({e.msg})"
@@ -124,23 +137,28 @@ def _summarise_line(job: Job) -> tuple[str, bool, str]:
     return json.dumps({"id": given, "error": message}, ensure_ascii=False), False, f"skipped {message}"
 
 
-Job = tuple[int, int, str, int | None, bool, bool, bool]  # line no., position, line, words, precise, readable, cite-all
+# line no., position, line, words, precise, readable, cite-all, keep-all
+Job = tuple[int, int, str, int | None, bool, bool, bool, bool]
 
 
-def _jobs(lines: Iterator[str], words: int | None, precise: bool, readable: bool, cite_all: bool) -> Iterator[Job]:
+def _jobs(
+    lines: Iterator[str], words: int | None, precise: bool, readable: bool, cite_all: bool, keep_all: bool
+) -> Iterator[Job]:
     position = 0
     for line_no, line in enumerate(lines, 1):
         if line.strip():
-            yield line_no, position, line, words, precise, readable, cite_all
+            yield line_no, position, line, words, precise, readable, cite_all, keep_all
             position += 1
 
 
 def _warm_worker(precise: bool) -> None:
     # Load the encoders and the model once per process, before its first cluster.
+    from crossbrief.relevance import get_flagger
     from crossbrief.resources.encoders import get_encoder, get_static_encoder
 
     get_static_encoder()
     get_selector()
+    get_flagger()
     if precise:
         get_encoder()
 
@@ -188,9 +206,13 @@ def run_batch(
     precise_citations: bool = False,
     readable: bool = False,
     cite_all: bool = False,
+    keep_all: bool = False,
 ) -> int:
     """`crossbrief batch`: one output line per input cluster, in input order; 0 if all were
     summarised, 1 if some failed (each failure is an {"id", "error"} line of its own).
+
+    Each line lists the cluster's off-topic documents (`off_topic`, with reasons), which the
+    summary leaves out unless `keep_all` (see `summarise_row`).
 
     A cluster without an "id" gets its 0-based position among the input's non-blank lines.
     `workers` processes summarise clusters in parallel (the CLI uses `default_workers()`); the
@@ -232,7 +254,7 @@ def run_batch(
     progress = None
     try:
         with open_text(in_path) as src:
-            jobs = _jobs(src, words, precise_citations, readable, cite_all)
+            jobs = _jobs(src, words, precise_citations, readable, cite_all, keep_all)
             window = list(islice(jobs, _WINDOW))
             if not window:
                 raise InputError(f"{in_path}: no clusters: the file is empty")
