@@ -103,7 +103,7 @@ def idf_table(path: str) -> tuple[dict[str, float], float, int]:
 def site_words(path: str, lines: str) -> tuple[dict[str, float], float]:
     """Site-page word weights (L1 logistic regression on word presence) from the clusters on
     `lines` ("even" or "odd")."""
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     docs_words: list[set[str]] = []
