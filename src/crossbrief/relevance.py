@@ -213,7 +213,8 @@ class Flagger:
     # -- features ----------------------------------------------------------------------------
     def site_score(self, tokens: set[str]) -> float:
         """Log-odds that a text with these words is a site page, from its words alone."""
-        return self.site_intercept + sum(self.site_weights.get(w, 0.0) for w in tokens)
+        # fsum: exact, so the same whatever order the set gives its words in (hash seeds differ)
+        return self.site_intercept + math.fsum(self.site_weights.get(w, 0.0) for w in tokens)
 
     def features_of(self, articles: Sequence[Article], encoder: Encoder) -> tuple[np.ndarray, dict]:
         """The FEATURES of each article of the bundle (rows in order), and the raw evidence the

@@ -124,7 +124,7 @@ def site_words(path: str, lines: str) -> tuple[dict[str, float], float]:
                 rows.append(r)
                 cols.append(index[w])
     x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(docs_words), len(vocab)))
-    model = LogisticRegression(penalty="l1", C=SITE_C, solver="liblinear", max_iter=1000)
+    model = LogisticRegression(penalty="l1", C=SITE_C, solver="liblinear", max_iter=1000, random_state=0)
     model.fit(x, np.array(gold))
     weights = {w: float(c) for w, c in zip(vocab, model.coef_[0]) if abs(c) >= 0.005}
     log.info("site words: %d documents, %d words kept of %d", len(gold), len(weights), len(vocab))
