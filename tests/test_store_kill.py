@@ -24,13 +24,21 @@ def _ingest(db: Path, source: Path) -> subprocess.Popen:
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def test_sigkill_mid_ingest_leaves_a_consistent_store_with_everything_committed_before(tmp_path):
     rows = [json.loads(line) for line in EVENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
     first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
     first.write_text("".join(json.dumps(r) + "\n" for r in rows[:20]), encoding="utf-8")
     # The second run is made long (each line repeated with a counter, so each is a new article).
     more = [dict(r, id=f"{r['id']}-{k}", text=f"{r['text']}\n\nThis report was revised {k + 2} times by the "
-                 "night desk before it ran, the editors said on Monday.") for k in range(10) for r in rows[20:]]
+                 "night desk before it ran, the editors said on Monday.") for k in range(60) for r in rows[20:]]
     rest.write_text("".join(json.dumps(r) + "\n" for r in more), encoding="utf-8")
     db = tmp_path / "crossbrief.db"
     done = _ingest(db, first)
@@ -41,7 +49,11 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store_with_everything_committed_
     assert before == 20
 
     run = _ingest(db, rest)
-    time.sleep(4)  # models loaded, in the middle of reading and grouping
+    # Killed once it has done two seconds of work (models loaded, reading and grouping 8,000
+    # articles), whatever the machine's speed.
+    deadline = time.monotonic() + 120
+    while _cpu_seconds(run.pid) < 2.0 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=60)
     assert run.returncode == -signal.SIGKILL
