@@ -189,3 +189,15 @@ def test_an_article_over_the_length_limit_is_cut_with_a_warning(tmp_path: Path):
     assert len(huge.text) <= MAX_TEXT_CHARS
     warnings = [p for p in result.problems if p.input.endswith("huge.txt")]
     assert len(warnings) == 1 and not warnings[0].fatal and "\n" not in warnings[0].message
+
+
+def test_problems_of_an_article_with_control_characters_in_its_name_are_one_line(tmp_path):
+    # Found by the full fuzz run: the pipeline's own warnings named the input raw.
+    path = tmp_path / "odd\n\x1bname.txt"
+    path.write_text("Title: Flood\n\n" + "The river burst its banks overnight and flooded two hundred homes in the "
+                    "valley, officials said on Monday. " * 3, encoding="utf-8")
+    result = Pipeline().brief_inputs([str(path)])
+    assert result.problems
+    for problem in result.problems:
+        assert "\n" not in str(problem) and "\x1b" not in str(problem)
+        assert "\\n" in problem.input

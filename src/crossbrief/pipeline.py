@@ -35,6 +35,7 @@ from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
 from crossbrief.stages.limits import CUT_REASON
 from crossbrief.stages.segment import segment
+from crossbrief.text import visible
 from crossbrief.version import __version__
 
 log = logging.getLogger(__name__)
@@ -194,12 +195,12 @@ class Pipeline:
         try:
             return self.process(article, analyse=analyse)
         except InputError as err:
-            return Problem(article.source, str(err))
+            return Problem(visible(article.source), visible(str(err)))
         except Exception as err:  # noqa: BLE001 - one article's bug must not sink the bundle
             log.debug("internal error while processing %s", article.source, exc_info=True)
             first = (str(err).splitlines() or [""])[0]
-            return Problem(article.source, f"internal error while processing it ({type(err).__name__}: {first})",
-                           internal=True)
+            message = f"internal error while processing it ({type(err).__name__}: {visible(first)})"
+            return Problem(visible(article.source), message, internal=True)
 
     # -- per bundle ------------------------------------------------------------------------------
     def brief(
@@ -221,12 +222,13 @@ class Pipeline:
                 continue
             if done.article.id in seen:
                 problems.append(Problem(
-                    article.source, f"the same article text as {seen[done.article.id]}: used once", fatal=False
+                    visible(article.source), f"the same article text as {visible(seen[done.article.id])}: used once",
+                    fatal=False,
                 ))
                 continue
             seen[done.article.id] = article.source
             for cut in (r for r in done.article.removed if r.reason == CUT_REASON):
-                problems.append(Problem(article.source, cut.detail or "cut to the length limit", fatal=False))
+                problems.append(Problem(visible(article.source), cut.detail or "cut to the length limit", fatal=False))
             # The bundle's work changes names, relevance and speakers: never on the cached copy.
             usable.append(_bundle_copy(done.article, article))
             analyses.append(done.analysis)
@@ -261,7 +263,9 @@ class Pipeline:
         if len(articles) == 1:
             problems.append(
                 Problem(
-                    articles[0].source, "only one usable article: the brief has nothing to cross-check", fatal=False
+                    visible(articles[0].source),
+                    "only one usable article: the brief has nothing to cross-check",
+                    fatal=False,
                 )
             )
         if facts:
