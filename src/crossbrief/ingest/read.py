@@ -328,6 +328,21 @@ def _load_json(text: str) -> object:
         raise InputError(f"invalid JSON ({err})") from None
 
 
+def _take_object(name: str, obj: object, articles: list[Article], problems: list[Problem]) -> None:
+    """The article of the JSON object `obj` (an InputError when it could not be parsed), or its
+    Problem: one bad object never sinks the rest."""
+    try:
+        if isinstance(obj, InputError):
+            raise obj
+        article, warnings = _article_from_object(obj, name)
+        articles.append(article)
+        problems.extend(problem(name, w, fatal=False) for w in warnings)
+    except InputError as err:
+        problems.append(problem(name, str(err)))
+    except Exception as err:  # noqa: BLE001 - one bad object never sinks the rest
+        problems.append(_internal_error(name, err))
+
+
 def articles_from_json(text: str, source: str) -> tuple[list[Article], list[Problem]]:
     articles: list[Article] = []
     problems: list[Problem] = []
@@ -349,16 +364,7 @@ def articles_from_json(text: str, source: str) -> tuple[list[Article], list[Prob
         if "nested too deeply" in str(whole) and all(isinstance(o, InputError) for _, o in items):
             raise  # one document, too deep (not lines of JSON)
     for name, obj in items:
-        try:
-            if isinstance(obj, InputError):
-                raise obj
-            article, warnings = _article_from_object(obj, name)
-            articles.append(article)
-            problems.extend(problem(name, w, fatal=False) for w in warnings)
-        except InputError as err:
-            problems.append(problem(name, str(err)))
-        except Exception as err:  # noqa: BLE001 - one bad object never sinks the rest
-            problems.append(_internal_error(name, err))
+        _take_object(name, obj, articles, problems)
     if not items:
         problems.append(problem(source, "no articles in this JSON (expected objects with a 'text' field)"))
     return articles, problems
@@ -389,13 +395,10 @@ def read_jsonl_lines(path: Path, limits: Limits) -> tuple[list[Article], list[Pr
             if not line.strip():
                 continue
             try:
-                article, warnings = _article_from_object(_load_json(line), name)
-                articles.append(article)
-                problems.extend(problem(name, w, fatal=False) for w in warnings)
+                obj: object = _load_json(line)
             except InputError as err:
-                problems.append(problem(name, str(err)))
-            except Exception as err:  # noqa: BLE001 - one bad line never sinks the rest
-                problems.append(_internal_error(name, err))
+                obj = err
+            _take_object(name, obj, articles, problems)
     if not articles and not problems:
         problems.append(problem(str(path), "no articles in this JSON Lines file"))
     return articles, problems
