@@ -201,3 +201,21 @@ def test_problems_of_an_article_with_control_characters_in_its_name_are_one_line
     for problem in result.problems:
         assert "\n" not in str(problem) and "\x1b" not in str(problem)
         assert "\\n" in problem.input
+
+
+def test_a_bundle_over_the_article_limit_is_briefed_from_its_first_articles_with_a_warning(monkeypatch):
+    # The limit is 200 (stages.limits.MAX_BRIEF_ARTICLES); lowered here so the test stays fast.
+    import crossbrief.pipeline as pipeline_module
+    from crossbrief.model import Article
+
+    monkeypatch.setattr(pipeline_module, "MAX_BRIEF_ARTICLES", 3)
+    towns = ["Arlow", "Brent", "Cosham", "Dunmere", "Eskby"]
+    articles = [
+        Article(source=f"a{i}.txt", raw_text=f"The river burst its banks in {t} overnight and flooded two hundred "
+                f"homes, officials in {t} said on Monday. Rescue teams worked through the night.")
+        for i, t in enumerate(towns)
+    ]
+    result = Pipeline().brief(articles, facts=False)
+    assert [a.source for a in result.articles] == ["a0.txt", "a1.txt", "a2.txt"]
+    (warning,) = [p for p in result.problems if "limit" in p.message]
+    assert warning.input == "a3.txt" and not warning.fatal and "5 articles" in warning.message

@@ -33,7 +33,7 @@ from crossbrief.model import Article, Brief, Problem
 from crossbrief.settings import Settings
 from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
-from crossbrief.stages.limits import CUT_REASON
+from crossbrief.stages.limits import CUT_REASON, MAX_BRIEF_ARTICLES
 from crossbrief.stages.segment import segment
 from crossbrief.text import visible
 from crossbrief.version import __version__
@@ -215,6 +215,15 @@ class Pipeline:
         usable: list[Article] = []
         analyses: list[Any] = []
         seen: dict[str, str] = {}
+        if len(articles) > MAX_BRIEF_ARTICLES:
+            problems.append(Problem(
+                visible(articles[MAX_BRIEF_ARTICLES].source),
+                f"a bundle of {len(articles):,} articles: briefed from the first {MAX_BRIEF_ARTICLES} "
+                f"(limit); the {len(articles) - MAX_BRIEF_ARTICLES:,} from this one on were left out "
+                "(crossbrief stories groups a stream of many stories)",
+                fatal=False,
+            ))
+            articles = articles[:MAX_BRIEF_ARTICLES]
         for article in articles:
             done = self._process_or_problem(article, facts)
             if isinstance(done, Problem):

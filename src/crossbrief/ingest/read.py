@@ -312,7 +312,7 @@ def _article_from_object(obj: object, source: str) -> tuple[Article, list[str]]:
     elif isinstance(given_id, int) and not isinstance(given_id, bool):
         article.meta["id"] = str(given_id)
     elif given_id is not None:
-        warnings.append(f"ignored 'id' ({_json_kind(key)}, not text or a whole number)")
+        warnings.append(f"ignored 'id' ({_json_kind(given_id)}, not text or a whole number)")
     return article, warnings
 
 

@@ -23,6 +23,10 @@ MAX_RAW_CHARS = 200_000
 MAX_TEXT_CHARS = 30_000
 MAX_PIECE_CHARS = 10_000
 MAX_SENTENCE_WORDS = 300
+# Articles in one brief: bundle-wide work (relevance, the sentence graph) grows with the square of
+# the sentences, and 200 short articles already take ~13 s and 600 MB; a bigger bundle is briefed
+# from its first 200, with a warning (a stream of many stories is `crossbrief stories`' job).
+MAX_BRIEF_ARTICLES = 200
 
 CUT_REASON = "cut-length"
 
