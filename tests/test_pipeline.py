@@ -219,3 +219,26 @@ def test_a_bundle_over_the_article_limit_is_briefed_from_its_first_articles_with
     assert [a.source for a in result.articles] == ["a0.txt", "a1.txt", "a2.txt"]
     (warning,) = [p for p in result.problems if "limit" in p.message]
     assert warning.input == "a3.txt" and not warning.fatal and "5 articles" in warning.message
+
+
+def test_the_reuse_cache_is_bounded_by_text_as_well_as_by_count():
+    from crossbrief.model import Article
+
+    texts = [TEXTS["harbour_a.txt"].replace("six hours", f"{n} hours") for n in range(2, 8)]
+    budget = 2 * len(texts[0]) + 10  # room for two of them
+    pipeline = Pipeline(cache_chars=budget)
+    done = [pipeline.process(Article(raw_text=t, source=f"a{n}.txt"), analyse=False) for n, t in enumerate(texts)]
+    kept, chars = pipeline.cache_info()
+    assert kept == 2 and chars <= budget
+    # The latest ones are kept: processing them again returns the very same object.
+    assert pipeline.process(Article(raw_text=texts[-1], source="again.txt"), analyse=False) is done[-1]
+    assert pipeline.process(Article(raw_text=texts[0], source="again.txt"), analyse=False) is not done[0]
+    # An article longer than the whole budget is processed but not kept.
+    small = Pipeline(cache_chars=10)
+    small.process(Article(raw_text=texts[0], source="big.txt"), analyse=False)
+    assert small.cache_info() == (0, 0)
+    # And the count still bounds it.
+    counted = Pipeline(cache_articles=3)
+    for n, t in enumerate(texts):
+        counted.process(Article(raw_text=t, source=f"c{n}.txt"), analyse=False)
+    assert counted.cache_info()[0] == 3
