@@ -242,3 +242,30 @@ def test_the_reuse_cache_is_bounded_by_text_as_well_as_by_count():
     for n, t in enumerate(texts):
         counted.process(Article(raw_text=t, source=f"c{n}.txt"), analyse=False)
     assert counted.cache_info()[0] == 3
+
+
+class CountingEncoder:
+    """The real fine encoder, counting the texts it is asked to embed."""
+
+    def __init__(self, encoder):
+        self.inner = encoder
+        self.name, self.dim, self.thresholds = encoder.name, encoder.dim, encoder.thresholds
+        self.texts = 0
+
+    def encode(self, texts):
+        self.texts += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_a_brief_of_one_article_spends_nothing_on_the_fine_encoder(bundle: Path):
+    from crossbrief.resources.encoders import get_encoder
+
+    counting = CountingEncoder(get_encoder())
+    one = Pipeline(encoder=counting).brief_inputs([str(bundle / "harbour_a.txt")], words=60)
+    assert one.summary and all(not s.also for s in one.summary)
+    # Figure keys and the timeline may embed a few words; the sentences and quotes are not embedded.
+    assert counting.texts < len(one.articles[0].sentences)
+    two = Pipeline(encoder=(counting := CountingEncoder(get_encoder()))).brief_inputs(
+        [str(bundle / "harbour_a.txt"), str(bundle / "harbour_b.txt")], words=60
+    )
+    assert counting.texts >= sum(len(a.sentences) for a in two.articles)

@@ -33,7 +33,7 @@ from crossbrief.model import Article, Brief, Problem
 from crossbrief.settings import Settings
 from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
-from crossbrief.stages.limits import CUT_REASON, MAX_BRIEF_ARTICLES
+from crossbrief.stages.limits import CUT_REASON, MAX_BRIEF_ARTICLES, MAX_FINE_SENTENCES
 from crossbrief.stages.segment import segment
 from crossbrief.text import visible
 from crossbrief.version import __version__
@@ -308,9 +308,12 @@ class Pipeline:
         # only follow the sentence that says who is meant, and no cut-off last sentence is shown.
         # Off-topic articles are not used to pick sentences (summarise skips them) unless keep_all.
         chosen_from = [dataclasses.replace(a, on_topic=True) for a in articles] if keep_all else articles
+        # With one article there is nothing to cite, and past MAX_FINE_SENTENCES the fine encoder
+        # would take minutes: then the static vectors do both jobs, as in batch.
+        fine = len(articles) > 1 and sum(len(a.sentences) for a in chosen_from) <= MAX_FINE_SENTENCES
         result.summary = summarise(
-            chosen_from, words=words, encoder=self.static_encoder, cite_encoder=self.encoder, readable=True,
-            selector=self.selector,
+            chosen_from, words=words, encoder=self.static_encoder, cite_encoder=self.encoder if fine else None,
+            readable=True, selector=self.selector,
         )
         if facts:
             from crossbrief.facts import cross_source

@@ -108,7 +108,12 @@ def group_quotes(articles: Sequence[Article], encoder: Encoder) -> list[QuoteGro
     if not quotes:
         return []
     order = bundle_order(articles)
-    vectors = encoder.encode([q.text for q in quotes])
+    if len({q.article for q in quotes}) < 2:
+        # Quotes are grouped across outlets only (pairs within one article are never joined), so
+        # quotes from one article need no vectors: each is a statement of its own.
+        vectors = np.zeros((len(quotes), 1), dtype=np.float32)
+    else:
+        vectors = encoder.encode([q.text for q in quotes])
     words = [_words(q.text) for q in quotes]
     every = [_all_words(q.text) for q in quotes]
     statements = UnionFind(len(quotes))

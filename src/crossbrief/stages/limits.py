@@ -27,6 +27,11 @@ MAX_SENTENCE_WORDS = 300
 # the sentences, and 200 short articles already take ~13 s and 600 MB; a bigger bundle is briefed
 # from its first 200, with a warning (a stream of many stories is `crossbrief stories`' job).
 MAX_BRIEF_ARTICLES = 200
+# Sentences of one brief the fine encoder (MiniLM, ~21 MFLOP a token: some 100 sentences a second
+# on one core) embeds for citations and the redundancy test; a bigger bundle uses the static
+# vectors for both, as `batch` always does (its citer is within 0.01 F1 of MiniLM's, see
+# docs/benchmarks.md), so that no brief spends minutes there.
+MAX_FINE_SENTENCES = 2_000
 
 CUT_REASON = "cut-length"
 
