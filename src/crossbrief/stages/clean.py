@@ -66,14 +66,16 @@ _INTERFACE = re.compile(
     r"show comments|hide comments|view comments|add comment|leave a comment|next( story| article)?|"
     r"previous( story| article)?|(view|see|open) (gallery|slideshow|all \d+ photos?)|in pictures:.*|in photos:.*|"
     r"gallery:.*|photo gallery|enlarge|close|menu|home|top stories|breaking news|live updates|updated|"
-    r"key (points|facts|takeaways)|story highlights|listen to this (article|story)\b.*|\d+ min(ute)?s?( read| listen)?)\W*$",
+    r"key (points|facts|takeaways)|story highlights|listen to this (article|story)\b.*|"
+    r"\d+ min(ute)?s?( read| listen)?)\W*$",
     re.IGNORECASE,
 )
 _COMMENT_FOOTER = re.compile(
     r"\b(comments? (below|above|section)|comments? (have|has) been (closed|disabled|turned off)|"
     r"comments are (closed|disabled|moderated|not moderated|turned off)|have not been moderated|"
     r"views expressed (in|below|above|by commenters|in the comments)|(not|no longer) accepting comments|"
-    r"top commenter|post a comment|add your comment|leave a comment|join the (conversation|discussion)( (below|here|on (our|the) \w+( \w+)?))?\W*$|"
+    r"top commenter|post a comment|add your comment|leave a comment|"
+    r"join the (conversation|discussion)( (below|here|on (our|the) \w+( \w+)?))?\W*$|"
     r"community (guidelines|standards)|(log|sign) in to (comment|reply)|^\W*\d+ comments?\W*$)",
     re.IGNORECASE,
 )
