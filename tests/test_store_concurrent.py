@@ -93,3 +93,32 @@ def test_readers_are_served_while_ingest_writes_in_batches(tmp_path, examples_di
     assert reader_runs >= 6
     with Store(db) as store:
         assert store.count_articles() == before + total
+
+
+def test_an_ingest_after_another_process_wrote_continues_from_the_stored_state(tmp_path):
+    """A process keeps the grouper it last committed for its next ingest (watch's rounds) only
+    while the store's state is what it wrote: after another process's ingest it restores."""
+    from crossbrief.stories import state
+    from crossbrief.store.ingest import ingest
+
+    rows = [json.loads(line) for line in EVENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    parts = []
+    for n, chunk in enumerate((rows[:40], rows[40:80], rows[80:120])):
+        path = tmp_path / f"part{n}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in chunk), encoding="utf-8")
+        parts.append(path)
+    db = tmp_path / "crossbrief.db"
+    with Store(db) as store:
+        ingest(store, [str(parts[0])], briefs=False, progress=False)
+    other = _cli("ingest", str(parts[1]), "--db", str(db), "--no-briefs", "-q")  # another process
+    assert other.returncode == 0, other.stderr
+    with Store(db) as store:
+        run = ingest(store, [str(parts[2])], briefs=False, progress=False)
+        assert run.failed == 0
+        grouper = state.from_bytes(store.grouper_state() or b"")
+        # The state knows every stored article, the other process's included, and the stories agree.
+        known = {a.article for a in grouper.assignments.values()}
+        assert known == {a for (a,) in store.conn.execute("SELECT article FROM story_members")}
+        assert len(grouper.assignments) == store.count_articles()
+        stored = dict(store.conn.execute("SELECT article, story FROM story_members"))
+        assert all(stored[a.article] == a.story for a in grouper.assignments.values())

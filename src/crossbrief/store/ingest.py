@@ -59,6 +59,7 @@ PAGE_FETCHERS = 4  # entry pages fetched at once
 # never wait long, big enough that the grouper's state, saved with each, is not saved per article.
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 1.0  # ... or whatever was read in this long (a slow feed still shows progress)
+STATE_SAVE_SHARE = 5  # commit at most every (this x the last state save) seconds: saving <= 1/5 of the time
 
 
 @dataclass
@@ -104,25 +105,50 @@ class _FilingFailed(Exception):
 
 
 class _Filer:
-    """Files candidates into the store a batch at a time: cleans and identifies them, groups the
-    new ones into stories and commits each batch (articles, stories, grouper state) at once."""
+    """Files candidates into the store: cleans and identifies them, groups the new ones into
+    stories a chunk at a time, and commits what was grouped (articles, stories, grouper state) in
+    one transaction when a batch's time has come (`_commit_due`)."""
 
     def __init__(self, store: Store, run: IngestRun) -> None:
         self.store = store
         self.run = run
-        self.grouper: Any = None  # restored from the store on the first batch with new articles
+        self.grouper: Any = None  # restored from the store on the first chunk with new articles
         self.seen: set[str] = set()  # ids filed in this run
-        self.touched: dict[str, None] = {}  # stories changed, in order
+        self.touched: dict[str, None] = {}  # stories changed (committed), in order
+        self.pending: list[_Candidate] = []  # grouped, not yet committed
+        self.pending_members: dict[str, list[Member]] = {}
+        self.pending_added = self.pending_copies = 0
+        self.last_commit = time.monotonic()
+        self.save_seconds = 0.0  # how long the grouper's state took to save, last time
 
-    def file(self, candidates: list[_Candidate]) -> None:
+    def file(self, candidates: list[_Candidate], force: bool = False) -> None:
         for start in range(0, len(candidates), BATCH_ARTICLES):
-            self._batch(candidates[start:start + BATCH_ARTICLES])
+            self._group(candidates[start:start + BATCH_ARTICLES])
+            if self._commit_due():
+                self.commit()
+        if force:
+            self.commit()
 
-    def _batch(self, candidates: list[_Candidate]) -> None:
-        from crossbrief.resources.encoders import get_static_encoder
+    def _commit_due(self) -> bool:
+        """A batch is due after BATCH_SECONDS, or longer when the grouper's state is big: saving it
+        (it holds every article's signature) then takes a while, and it is kept to a fifth of the
+        run's time (a store of 20,000 articles commits every ~10 s, not every second)."""
+        interval = max(BATCH_SECONDS, STATE_SAVE_SHARE * self.save_seconds)
+        return bool(self.pending) and time.monotonic() - self.last_commit >= interval
+
+    def _restore(self) -> Any:
         from crossbrief.stories import state
         from crossbrief.stories.group import StoryGrouper
-        from crossbrief.stories.labels import day_iso, label_of
+
+        blob = self.store.grouper_state()
+        key = str(self.store.path.resolve())
+        cached = _GROUPERS.pop(key, None)  # taken: from here on this run's grouper runs ahead of the store
+        if cached is not None and blob is not None and cached[0] == blob:
+            return cached[1]  # the state this process last committed: no replay of the whole history
+        return state.from_bytes(blob, f"{self.store.name}: the stories state") if blob else StoryGrouper()
+
+    def _group(self, candidates: list[_Candidate]) -> None:
+        from crossbrief.resources.encoders import get_static_encoder
         from crossbrief.stories.signature import prepare, signatures
 
         store, run = self.store, self.run
@@ -145,31 +171,50 @@ class _Filer:
         if not fresh:
             return
         if self.grouper is None:
-            blob = store.grouper_state()
-            self.grouper = state.from_bytes(blob, f"{store.name}: the stories state") if blob else StoryGrouper()
-        grouper = self.grouper
-        sigs = signatures([c.article for c in fresh], get_static_encoder(), grouper.shingler)
+            self.grouper = self._restore()
+        sigs = signatures([c.article for c in fresh], get_static_encoder(), self.grouper.shingler)
         for sig, candidate in zip(sigs, fresh):
             sig.key = candidate.article.id  # the store knows articles by id, whatever the input called them
-        assignments = grouper.add(sigs)
-        touched: dict[str, list[Member]] = {}
-        added = copies = 0
-        for assignment in assignments:
-            touched.setdefault(assignment.story, []).append(Member(assignment.article, assignment.copy_of))
-            copies += bool(assignment.copy_of)
-            added += not assignment.copy_of
+        _GROUPERS.pop(str(store.path.resolve()), None)  # the grouper is about to run ahead of the store
+        for assignment in self.grouper.add(sigs):
+            self.pending_members.setdefault(assignment.story, []).append(Member(assignment.article, assignment.copy_of))
+            self.pending_copies += bool(assignment.copy_of)
+            self.pending_added += not assignment.copy_of
+        self.pending.extend(fresh)
+
+    def commit(self) -> None:
+        """Write what was grouped since the last commit, in one transaction."""
+        if not self.pending:
+            return
+        from crossbrief.stories import state
+        from crossbrief.stories.labels import day_iso, label_of
+
+        store, grouper = self.store, self.grouper
         with store.transaction():
-            for candidate in fresh:
+            for candidate in self.pending:
                 store.add_article(candidate.article, urls=candidate.urls, feed_url=candidate.feed_url)
-            for story_id, members in touched.items():
+            for story_id, members in self.pending_members.items():
                 story = grouper.stories[story_id]
                 store.save_story(story_id, label_of(story, grouper), day_iso(story.first), day_iso(story.last),
                                  members)
-            store.save_grouper_state(state.to_bytes(grouper))
+            started = time.monotonic()
+            blob = state.to_bytes(grouper)
+            store.save_grouper_state(blob)
+            self.save_seconds = time.monotonic() - started
+        _GROUPERS[str(store.path.resolve())] = (blob, grouper)
         # Counted once committed: a batch that fails is not in the closing line.
-        run.added += added
-        run.copies += copies
-        self.touched.update(dict.fromkeys(touched))
+        self.run.added += self.pending_added
+        self.run.copies += self.pending_copies
+        self.touched.update(dict.fromkeys(self.pending_members))
+        self.pending, self.pending_members = [], {}
+        self.pending_added = self.pending_copies = 0
+        self.last_commit = time.monotonic()
+
+
+# The grouper of each store this process last committed, with the state bytes it wrote: the next
+# ingest into that store (`watch`'s next round) goes on with it instead of replaying the state,
+# when the store's state is still those bytes (no other process wrote since).
+_GROUPERS: dict[str, tuple[bytes, Any]] = {}
 
 
 class _Ingest:
@@ -189,10 +234,10 @@ class _Ingest:
     def flush(self, force: bool = False) -> None:
         """File what was read when a batch is full, or a batch's time has passed (or `force`)."""
         due = len(self.found) >= BATCH_ARTICLES or time.monotonic() - self.last_filed >= BATCH_SECONDS
-        if self.found and (force or due):
+        if force or (self.found and due):
             found, self.found = self.found, []
             try:
-                self.filer.file(found)
+                self.filer.file(found, force=force)
             except Exception as err:
                 raise _FilingFailed from err  # not the fault of the source being read: see ingest()
             self.last_filed = time.monotonic()
