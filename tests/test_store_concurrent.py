@@ -98,8 +98,8 @@ def test_readers_are_served_while_ingest_writes_in_batches(tmp_path, examples_di
 def test_an_ingest_after_another_process_wrote_continues_from_the_stored_state(tmp_path):
     """A process keeps the grouper it last committed for its next ingest (watch's rounds) only
     while the store's state is what it wrote: after another process's ingest it restores."""
-    from crossbrief.stories import state
     from crossbrief.store.ingest import ingest
+    from crossbrief.stories import state
 
     rows = [json.loads(line) for line in EVENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
     parts = []

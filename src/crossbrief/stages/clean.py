@@ -277,7 +277,7 @@ def clean(article: Article) -> Article:
             ln.drop("metadata", "picture credit or embedded post's signature")
         elif extracted:
             continue  # the shape rules below guess; an extractor's sub-headings and list items are body
-        elif _is_all_caps(text) and _words(text) <= 25:
+        elif _words(text) <= 25 and _is_all_caps(text):  # words first: a paragraph can be long
             ln.drop("heading", "all-capitals heading")
         elif not is_sentence_like(text) and _words(text) <= 25:
             ln.drop("not-prose", "heading, caption or link (not a sentence)")
