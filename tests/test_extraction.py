@@ -152,3 +152,10 @@ def test_html_pages_are_marked_as_extracted_and_cleaned_by_the_sure_rules():
     text = clean(article).text
     assert "THE DAMAGE" in text.split("\n") and "THE FORECAST" in text.split("\n")
     assert "Scroll down for video" not in text
+
+
+def test_a_list_of_links_under_a_related_heading_goes_with_it():
+    related = ["Related stories", "- Council to review parking fees", "- Five things to do this weekend"]
+    body_list = ["The routes will serve:", "- the hospital district", "- the university campus"]
+    a = extracted([LEAD, *body_list, LAST, *related])
+    assert a.text.split("\n") == [LEAD, *body_list, LAST]

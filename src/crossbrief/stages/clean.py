@@ -284,6 +284,8 @@ def clean(article: Article) -> Article:
         elif text.endswith("?") and _words(text) <= 8 and not re.search(r"[\"“”'‘’]", text):
             ln.drop("heading", "question used as a sub-heading")
 
+    _mark_link_lists(lines)
+
     kept = [ln for ln in lines if not ln.reason]
     text = "\n".join(ln.text for ln in kept)
     article.removed = [Removal(ln.text, ln.reason, ln.detail, ln.number) for ln in lines if ln.reason]
@@ -293,6 +295,26 @@ def clean(article: Article) -> Article:
         article.removed.append(cut)
     article.text = text
     return article
+
+
+_LINK_LIST_HEADING = re.compile(
+    r"^\W*(related( (stories|articles|coverage|content|links|topics))?|most (read|popular|viewed|shared)|"
+    r"top stories|trending( now)?|more (from|on|stories|news)\b.*|recommended( for you)?|read more|see also|"
+    r"you (may|might) (also )?like|more on this story)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _mark_link_lists(lines: list[_Line]) -> None:
+    """The list under a "Related stories" (or "Most read" ...) heading is links to other articles:
+    its items, headlines rather than sentences, go with the heading."""
+    for i, ln in enumerate(lines):
+        if not (ln.reason and _LINK_LIST_HEADING.match(ln.text)):
+            continue
+        for item in lines[i + 1:]:
+            if not _BULLET.match(item.text) or is_sentence_like(item.text) or _words(item.text) > 20:
+                break
+            item.drop("link", "link listed under " + ln.text[:40])
 
 
 def _mark_pull_quotes(lines: list[_Line]) -> None:
