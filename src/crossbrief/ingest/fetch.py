@@ -14,9 +14,15 @@ addresses. Before every request, the first and each redirect, the host is resolv
 refused ("refused: ...") when any address it resolves to is private, loopback, link-local,
 multicast, reserved or unspecified (IPv4-mapped IPv6 addresses are judged by their IPv4 address),
 so that a page or feed cannot make crossbrief read the machine's own or its network's services.
-`--allow-private` or CROSSBRIEF_ALLOW_PRIVATE=1 (`Settings.allow_private`) lifts that. The
-addresses are checked as resolved just before the request; a DNS server that answers
-differently a moment later (DNS rebinding) is not guarded against.
+`--allow-private` or CROSSBRIEF_ALLOW_PRIVATE=1 (`Settings.allow_private`) lifts that.
+
+DNS rebinding: the connection goes to the address that was checked, not to a second resolution
+of the name (a DNS server could answer with a public address for the check and a private one a
+moment later). The check is made where the connection is opened (`_CheckedBackend`, the network
+backend of httpx's connection pool): the host is resolved once, every address it resolves to must
+be public, and the socket is connected to the first of them; TLS still verifies the certificate
+against the host name. When a proxy is configured in the environment (HTTP_PROXY, ...), the proxy
+connects and resolves; then only the request hook's check applies.
 """
 
 from __future__ import annotations
@@ -110,6 +116,12 @@ def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
 def check_address(host: str, port: int | None = None) -> None:
     """InputError when `host` (a name or an IP address) is, or resolves to, an address that is not
     public (see the module docstring), or cannot be resolved."""
+    checked_address(host, port)
+
+
+def checked_address(host: str, port: int | None = None) -> str:
+    """The address to connect to for `host`: the first it resolves to, once every address it
+    resolves to is known public (else InputError, as `check_address`)."""
     name = host.strip("[]")
     try:
         addresses = [ipaddress.ip_address(name)]
@@ -131,6 +143,38 @@ def check_address(host: str, port: int | None = None) -> None:
             raise InputError(
                 f"refused: {shown_host} is a {kind} address (--allow-private or CROSSBRIEF_ALLOW_PRIVATE=1 allows it)"
             )
+    if not addresses:
+        raise InputError(f"could not resolve host {name} (no address)")
+    return str(addresses[0])
+
+
+def checked_transport() -> Any:
+    """An httpx transport whose connections go only to checked public addresses: the address
+    resolved and checked is the one connected to (see the module docstring), or None when a proxy
+    is configured (the proxy connects; the request hook's check applies)."""
+    import urllib.request
+
+    import httpcore
+    import httpx
+
+    if urllib.request.getproxies():
+        return None
+
+    class _CheckedBackend(httpcore.SyncBackend):
+        def connect_tcp(
+            self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore.NetworkStream:
+            address = checked_address(host, port)
+            return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if not hasattr(pool, "_network_backend"):
+        # An httpx or httpcore whose pool is built otherwise: refuse rather than fetch unguarded.
+        raise RuntimeError("cannot guard connections with this httpx/httpcore (no pool network backend)")
+    pool._network_backend = _CheckedBackend()  # type: ignore[union-attr]  # noqa: SLF001 - httpcore's pool
+    return transport
 
 
 def _guard(allow_private: bool) -> Callable:
@@ -158,6 +202,7 @@ def _fetch(
             timeout=timeout, follow_redirects=True, max_redirects=max_redirects,
             headers={"User-Agent": f"crossbrief/{__version__} (+offline news brief tool)", **(headers or {})},
             event_hooks={"request": [_guard(allow_private)]},
+            transport=None if allow_private else checked_transport(),
         ) as client:
             progress.stage = "headers"
             with client.stream("GET", url) as response:

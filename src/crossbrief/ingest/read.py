@@ -41,6 +41,9 @@ JSON_SUFFIXES = {".json", ".jsonl"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 MIN_ARTICLE_WORDS = 10
+# Article.meta key naming the HTML extractor that took an article's text out of its page; the
+# cleaner (stages/clean.py) then applies only its sure rules.
+EXTRACTED_BY = "extracted_by"
 MAX_BYTES = 10 * 1024 * 1024  # no news article is this long; bigger inputs are mistakes
 FETCH_TIMEOUT = 15.0  # seconds for each network step of a fetch (connect, each read)
 FETCH_DEADLINE = 30.0  # seconds for the whole fetch of one URL: connect + headers + body + redirects
@@ -265,7 +268,7 @@ def article_from_html(html: str, source: str, url: str = "") -> Article:
         date=date,
         author=getattr(doc, "author", None) or "",
         outlet=(_outlet_from_url(url) if url.startswith("http") else "") or site or _outlet_from_path(source),
-        meta={"site_name": site} if site else {},
+        meta={"site_name": site, EXTRACTED_BY: "trafilatura"} if site else {EXTRACTED_BY: "trafilatura"},
     )
 
 

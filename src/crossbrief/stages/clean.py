@@ -15,6 +15,16 @@ The rules below work on the shape of lines, not on any one site's strings:
 Each kept line stays verbatim (only its outer white space is trimmed), so every sentence of the
 clean text is text the outlet published.
 
+Text an HTML extractor already took out of its page (`meta["extracted_by"]`, set by
+`ingest/read.article_from_html`) is cleaned by the sure rules only. The extractor chose it by the
+page's structure, so what is left is nearly all article: sub-headings ("THE FORECAST", "Why
+now?"), list items and short paragraphs that the shape rules would take for headings or captions
+are body text that a reader (and the Zyte benchmark's annotators) count as the article. On such
+text only these apply: the title repeated, lines printed twice, pull quotes, gallery counters,
+link lines, exact interface phrases, bylines, time stamps and contact lines that are not sentences,
+comment-section footers and a non-sentence footer after the last paragraph (bench/extraction.py
+measures it).
+
 Work is bounded (stages/limits.py): only the first MAX_RAW_CHARS of the raw body are cleaned and
 at most MAX_TEXT_CHARS of clean text are kept, cut at a paragraph or sentence boundary; a cut is
 recorded as one Removal with reason "cut-length" whose detail names the limit.
@@ -28,6 +38,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from crossbrief.ingest.read import EXTRACTED_BY
 from crossbrief.model import Article, Removal
 from crossbrief.stages.limits import CUT_REASON, MAX_RAW_CHARS, MAX_TEXT_CHARS, cut_point
 
@@ -38,35 +49,57 @@ _COUNTER = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\b")
 _SHOW_ALL = re.compile(r"^\s*\d{1,3}\s+(show|view|see)\s+all\b", re.IGNORECASE)
 _LINK_PREFIX = re.compile(
     r"^\s*(read more|read also|also read|see also|related( \w+)?|more|watch|listen|recommended|"
-    r"more on this story|more from|trending|most read|popular)\s*[:\-–—|»>]", re.IGNORECASE
+    r"more on this story|more from|trending|most read|popular|in pictures|in photos|topics|tags)\s*[:\-–—|»>]",
+    re.IGNORECASE,
 )
 # Words of the page around an article. Only applied to short lines (see _is_interface).
 _INTERFACE = re.compile(
     r"^\s*(scroll (down|up)( for (the )?(video|pictures?|more))?|"
     r"related (stories|articles|coverage|content|links|topics)|"
-    r"read more|advertisement|sponsored( content)?|click here.*|share (this|on|via).*|follow us.*|"
-    r"sign up.*|subscribe.*|most (read|popular|viewed|shared)|watch( the)? video|video|play video|"
-    r"image (copyright|caption|source).*|photo(graph)?( credit)?:.*|picture:.*|copyright.*|©.*|"
-    r"all rights reserved.*|print( this)?( article)?|e-?mail( this)?( article)?|back to top|skip (to|ad).*|"
-    r"loading.*|newsletter.*|continue reading.*|story continues below.*|comments?|show comments|"
-    r"hide comments|view comments|add comment|leave a comment|next( story| article)?|previous( story| article)?|"
-    r"(view|see|open) (gallery|slideshow|all \d+ photos?)|in pictures.*|in photos.*|gallery.*|"
-    r"enlarge|close|menu|home|top stories|breaking news|live updates|updated)\W*$",
+    r"read more|advertisement|sponsored( content)?|click here\b.*|share (this|on|via)\b.*|follow us( on\b.*)?|"
+    r"sign up (for|to) (our|the) \w*\s*(newsletters?|emails?|alerts?|briefings?)\b.*|sign up( now| here)?|"
+    r"subscribe( now| here| today| to (our|the) \w*\s*(newsletters?|emails?|alerts?|briefings?|channel)\b.*)?|"
+    r"most (read|popular|viewed|shared)|watch( the)? video|video|play video|"
+    r"image (copyright|caption|source)\b.*|photo(graph)?( credit)?:.*|picture:.*|copyright( ©| \d{4}\b).*|©.*|"
+    r"all rights reserved\b.*|print( this)?( article)?|e-?mail( this)?( article)?|back to top|skip (to|ad)\b.*|"
+    r"loading(\.\.\.|…)?|(our )?newsletters?|continue reading\b.*|story continues below\b.*|comments?|"
+    r"show comments|hide comments|view comments|add comment|leave a comment|next( story| article)?|"
+    r"previous( story| article)?|(view|see|open) (gallery|slideshow|all \d+ photos?)|in pictures:.*|in photos:.*|"
+    r"gallery:.*|photo gallery|enlarge|close|menu|home|top stories|breaking news|live updates|updated|"
+    r"key (points|facts|takeaways)|story highlights|listen to this (article|story)\b.*|"
+    r"\d+ min(ute)?s?( read| listen)?)\W*$",
     re.IGNORECASE,
 )
 _COMMENT_FOOTER = re.compile(
-    r"\b(comments? (below|above|section|have been|are|is)|have not been moderated|been moderated|"
-    r"views expressed|accepting comments|top commenter|post a comment|add your comment|"
-    r"join the (conversation|discussion|debate)|community (guidelines|standards)|"
-    r"(log|sign) in to (comment|reply)|comments are closed|\d+ comments?\b)",
+    r"\b(comments? (below|above|section)|comments? (have|has) been (closed|disabled|turned off)|"
+    r"comments are (closed|disabled|moderated|not moderated|turned off)|have not been moderated|"
+    r"views expressed (in|below|above|by commenters|in the comments)|(not|no longer) accepting comments|"
+    r"top commenter|post a comment|add your comment|leave a comment|"
+    r"join the (conversation|discussion)( (below|here|on (our|the) \w+( \w+)?))?\W*$|"
+    r"community (guidelines|standards)|(log|sign) in to (comment|reply)|^\W*\d+ comments?\W*$)",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^\s*by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|\||and\b|for\b|$)", re.IGNORECASE)
+_NOT_A_NAME = (r"(?!(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+               r"May|June|July|August|September|October|November|December|Christmas|Easter|Then|Now|Noon|"
+               r"Midnight|Dawn|Nightfall|Evening|Morning|Afternoon|Spring|Summer|Autumn|Winter|The|This|That)\b)")
+_BYLINE = re.compile(
+    r"^\s*(?i:by)\s+" + _NOT_A_NAME + r"[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|\||(?i:and)\b|(?i:for)\b|$)"
+)
 _TIMESTAMP = re.compile(
-    r"^\s*(published|updated|posted|last (updated|modified)|first published)\b[\s:]|"
-    r"\b\d{1,2}:\d{2}\s*(am|pm)?\s*(EST|EDT|GMT|BST|UTC|ET|PT|CET)\b",
+    r"^\s*(published|updated|posted|last (updated|modified)|first published)(\s+(on|at))?\s*:?\s*"
+    r"(\d|(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|"
+    r"(an? )?(hours?|minutes?|days?|\d+ \w+) ago\b)|"
+    r"\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\s*(EST|EDT|GMT|BST|UTC|ET|PT|CET)\b",
     re.IGNORECASE,
 )
+# A picture's credit standing alone, and the signature line of an embedded post.
+_CREDIT = re.compile(
+    r"^\W*((photo|image|picture|video)s?( by|:)\s.*|.*\b(getty images|shutterstock|afp|reuters|ap photo|epa|"
+    r"alamy|pa (media|wire))\W*|— .{1,80}\(@\w{1,30}\).{0,40})$",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|^\s*(contact|email|e-mail) (the )?(author|reporter|us)\b",
+                      re.IGNORECASE)
 
 
 def normalise(line: str) -> str:
@@ -90,6 +123,14 @@ def _is_interface(line: str) -> bool:
     return _words(line) <= 8 and bool(_INTERFACE.match(line))
 
 
+def _is_metadata(line: str) -> bool:
+    """A byline or a time stamp (a stamp of both dates, "Published: ... | Updated: ...", is longer)."""
+    words = _words(line)
+    if words <= 12 and (_BYLINE.match(line) or _TIMESTAMP.search(line)):
+        return True
+    return words <= 20 and not is_sentence_like(line) and bool(_TIMESTAMP.search(line))
+
+
 def _is_all_caps(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return _words(line) >= 2 and len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.8
@@ -108,8 +149,9 @@ class _Line:
             self.reason, self.detail = reason, detail
 
 
-def _mark_galleries(lines: list[_Line]) -> None:
-    """Counter lines "k/N ..." in a run are a gallery; so are the short lines that head it."""
+def _mark_galleries(lines: list[_Line], extracted: bool = False) -> None:
+    """Counter lines "k/N ..." in a run are a gallery; so are the short lines that head it (in
+    extracted text, where a sub-heading may stand before a gallery, only a "Gallery: ..." line)."""
     counters = [i for i, ln in enumerate(lines) if _COUNTER.match(ln.text) or _SHOW_ALL.match(ln.text)]
     if len(counters) < 2:
         return
@@ -117,6 +159,8 @@ def _mark_galleries(lines: list[_Line]) -> None:
         lines[i].drop("gallery", "photo gallery item")
         # The gallery title usually stands in the few lines just before the run.
         for j in range(max(0, i - 3), i):
+            if extracted and not (_INTERFACE.match(lines[j].text) or _LINK_PREFIX.match(lines[j].text)):
+                continue
             if not lines[j].reason and _words(lines[j].text) <= 12 and not is_sentence_like(lines[j].text):
                 lines[j].drop("gallery", "photo gallery heading")
 
@@ -125,7 +169,7 @@ def _mark_comment_footer(lines: list[_Line]) -> None:
     """From the first comment-section line in the second half of the article to the end."""
     start = len(lines) // 2
     for i in range(start, len(lines)):
-        if _words(lines[i].text) <= 40 and _COMMENT_FOOTER.search(lines[i].text):
+        if _words(lines[i].text) <= 25 and _COMMENT_FOOTER.search(lines[i].text):
             for ln in lines[i:]:
                 ln.drop("comments", "comment-section footer")
             return
@@ -136,13 +180,16 @@ def _title_case_share(line: str) -> float:
     return sum(w[0].isupper() for w in words) / max(1, len(words))
 
 
-def _mark_footer(lines: list[_Line]) -> None:
-    """Short, title-cased lines after the story's last paragraph: the site's footer."""
+def _mark_footer(lines: list[_Line], extracted: bool) -> None:
+    """Short, title-cased lines after the story's last paragraph: the site's footer (in extracted
+    text, only those that are not sentences: "Mayor Ruth Okafor declined to comment." ends a story)."""
     last_prose = max(
         (i for i, ln in enumerate(lines) if not ln.reason and is_sentence_like(ln.text) and _words(ln.text) >= 8),
         default=len(lines),
     )
     for ln in lines[last_prose + 1 :]:
+        if extracted and is_sentence_like(ln.text):
+            continue
         if not ln.reason and _words(ln.text) <= 10 and _title_case_share(ln.text) >= 0.6:
             ln.drop("footer", "site footer after the article")
 
@@ -169,7 +216,9 @@ def _mark_bullet_summary(lines: list[_Line], body_words: Counter[str]) -> None:
 
 
 def clean(article: Article) -> Article:
-    """Fill `article.text` and `article.removed` from `article.raw_text`."""
+    """Fill `article.text` and `article.removed` from `article.raw_text` (with the sure rules only
+    when an HTML extractor already took the text out of its page: see the module docstring)."""
+    extracted = bool(article.meta.get(EXTRACTED_BY))
     raw = article.raw_text
     raw_end = cut_point(raw, MAX_RAW_CHARS)
     lines = [
@@ -179,22 +228,27 @@ def clean(article: Article) -> Article:
     ]
     title_key = normalise(article.title) if article.title else ""
 
-    _mark_galleries(lines)
+    _mark_galleries(lines, extracted)
     _mark_comment_footer(lines)
 
     counts = Counter(ln.key for ln in lines)
-    seen: set[str] = set()
+    seen: dict[str, _Line] = {}
     for i, ln in enumerate(lines):
         if title_key and ln.key == title_key:
             ln.drop("title", "repeats the title")
         elif counts[ln.key] > 1:
             neighbours = {lines[j].key for j in (i - 1, i + 1) if 0 <= j < len(lines)}
+            first = seen.get(ln.key)
             if ln.key in neighbours:
                 # Printed twice in a row: the caption over a picture and again as its alt text.
                 ln.drop("caption", "line printed twice (photo caption)")
-            elif ln.key in seen:
+            elif first is not None and _BULLET.match(first.text) and not _BULLET.match(ln.text):
+                # A key-points list above the story repeats its paragraph: the paragraph stays in
+                # place, in its sentences' order.
+                first.drop("duplicate", "repeats a later paragraph")
+            elif first is not None:
                 ln.drop("duplicate", "repeats an earlier line")
-        seen.add(ln.key)
+        seen.setdefault(ln.key, ln)
 
     # Short lines contained in a longer paragraph: pull quotes and captions of the body.
     _mark_pull_quotes(lines)
@@ -203,23 +257,34 @@ def clean(article: Article) -> Article:
     for ln in lines:
         if not _BULLET.match(ln.text):
             body_words.update(w for w in re.findall(r"\w+", ln.key) if len(w) > 3)
-    _mark_bullet_summary(lines, body_words)
-    _mark_footer(lines)
+    if not extracted:
+        _mark_bullet_summary(lines, body_words)
+    _mark_footer(lines, extracted)
 
     for ln in lines:
         text = ln.text
-        if _LINK_PREFIX.match(text) and _words(text) <= 25:
+        if _LINK_PREFIX.match(text) and _words(text) <= 25 and not (
+            extracted and _words(text) > 12 and is_sentence_like(text)
+        ):
             ln.drop("link", "link to another article")
         elif _is_interface(text):
             ln.drop("interface", "page interface text")
-        elif _words(text) <= 12 and (_BYLINE.match(text) or _TIMESTAMP.search(text)):
+        elif _is_metadata(text) and not (extracted and is_sentence_like(text)):
             ln.drop("metadata", "byline or time stamp")
-        elif _is_all_caps(text) and _words(text) <= 25:
+        elif _words(text) <= 15 and _CONTACT.search(text) and not is_sentence_like(text):
+            ln.drop("metadata", "contact line")
+        elif _words(text) <= 15 and _CREDIT.match(text) and not is_sentence_like(text):
+            ln.drop("metadata", "picture credit or embedded post's signature")
+        elif extracted:
+            continue  # the shape rules below guess; an extractor's sub-headings and list items are body
+        elif _words(text) <= 25 and _is_all_caps(text):  # words first: a paragraph can be long
             ln.drop("heading", "all-capitals heading")
         elif not is_sentence_like(text) and _words(text) <= 25:
             ln.drop("not-prose", "heading, caption or link (not a sentence)")
         elif text.endswith("?") and _words(text) <= 8 and not re.search(r"[\"“”'‘’]", text):
             ln.drop("heading", "question used as a sub-heading")
+
+    _mark_link_lists(lines)
 
     kept = [ln for ln in lines if not ln.reason]
     text = "\n".join(ln.text for ln in kept)
@@ -230,6 +295,26 @@ def clean(article: Article) -> Article:
         article.removed.append(cut)
     article.text = text
     return article
+
+
+_LINK_LIST_HEADING = re.compile(
+    r"^\W*(related( (stories|articles|coverage|content|links|topics))?|most (read|popular|viewed|shared)|"
+    r"top stories|trending( now)?|more (from|on|stories|news)\b.*|recommended( for you)?|read more|see also|"
+    r"you (may|might) (also )?like|more on this story)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _mark_link_lists(lines: list[_Line]) -> None:
+    """The list under a "Related stories" (or "Most read" ...) heading is links to other articles:
+    its items, headlines rather than sentences, go with the heading."""
+    for i, ln in enumerate(lines):
+        if not (ln.reason and _LINK_LIST_HEADING.match(ln.text)):
+            continue
+        for item in lines[i + 1:]:
+            if not _BULLET.match(item.text) or is_sentence_like(item.text) or _words(item.text) > 20:
+                break
+            item.drop("link", "link listed under " + ln.text[:40])
 
 
 def _mark_pull_quotes(lines: list[_Line]) -> None:

@@ -153,6 +153,23 @@ class Store:
             if outer:
                 self.conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that see one state of the store (a read transaction: in WAL mode a writer
+        committing meanwhile does not block them and is not seen half-way). Inside a
+        `transaction()` it is that transaction."""
+        with self._lock:
+            if self._depth:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN DEFERRED")
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+                self.conn.execute("COMMIT")  # nothing was written: this ends the read
+
     def _one(self, sql: str, params: tuple = ()) -> Any:
         return self.conn.execute(sql, params).fetchone()
 

@@ -9,16 +9,20 @@ Idempotent: an address that already led to a stored article is not fetched again
 whose clean text is stored already (the same Article.id) is "unchanged". Each new article is
 cleaned and signed, then assigned to a story by the story grouper, whose state lives in the store
 (so the next ingest continues the same stories); a near-copy of a stored article joins its story
-as a copy. The articles, their stories and the grouper's state are written in one transaction.
-Then the brief of every story that changed and has two or more articles (copies not counted) is
-rebuilt with `Pipeline.brief` and stored as a new version; a story of one article gets no brief
-(there is nothing to cross-check, and building it would cost a parse of the article each time).
+as a copy. The articles are filed in batches (`BATCH_ARTICLES`, or whatever was read in
+`BATCH_SECONDS`): each batch's articles, their stories and the grouper's state are written in one
+short transaction, so that readers (`brief --story`, `search`, the web app) see the run's progress
+and wait for no long write, and a run that is killed loses at most the batch under way. Then the
+brief of every story that changed and has two or more articles (copies not counted) is rebuilt
+with `Pipeline.brief` and stored as a new version; a story of one article gets no brief (there is
+nothing to cross-check, and building it would cost a parse of the article each time).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,6 +55,11 @@ from crossbrief.store.db import Member, Store, members_hash, now
 log = logging.getLogger(__name__)
 
 PAGE_FETCHERS = 4  # entry pages fetched at once
+# Articles filed (cleaned, grouped and committed) together: a transaction short enough that readers
+# never wait long, big enough that the grouper's state, saved with each, is not saved per article.
+BATCH_ARTICLES = 200
+BATCH_SECONDS = 1.0  # ... or whatever was read in this long (a slow feed still shows progress)
+STATE_SAVE_SHARE = 5  # commit at most every (this x the last state save) seconds: saving <= 1/5 of the time
 
 
 @dataclass
@@ -90,6 +99,124 @@ def _is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
+class _FilingFailed(Exception):
+    """Filing a batch failed (its cause: the store, the grouper's state, a bug), while some source
+    was being read: raised through `_Ingest.source`, whose error is its cause, not the source's."""
+
+
+class _Filer:
+    """Files candidates into the store: cleans and identifies them, groups the new ones into
+    stories a chunk at a time, and commits what was grouped (articles, stories, grouper state) in
+    one transaction when a batch's time has come (`_commit_due`)."""
+
+    def __init__(self, store: Store, run: IngestRun) -> None:
+        self.store = store
+        self.run = run
+        self.grouper: Any = None  # restored from the store on the first chunk with new articles
+        self.seen: set[str] = set()  # ids filed in this run
+        self.touched: dict[str, None] = {}  # stories changed (committed), in order
+        self.pending: list[_Candidate] = []  # grouped, not yet committed
+        self.pending_members: dict[str, list[Member]] = {}
+        self.pending_added = self.pending_copies = 0
+        self.last_commit = time.monotonic()
+        self.save_seconds = 0.0  # how long the grouper's state took to save, last time
+
+    def file(self, candidates: list[_Candidate], force: bool = False) -> None:
+        for start in range(0, len(candidates), BATCH_ARTICLES):
+            self._group(candidates[start:start + BATCH_ARTICLES])
+            if self._commit_due():
+                self.commit()
+        if force:
+            self.commit()
+
+    def _commit_due(self) -> bool:
+        """A batch is due after BATCH_SECONDS, or longer when the grouper's state is big: saving it
+        (it holds every article's signature) then takes a while, and it is kept to a fifth of the
+        run's time (a store of 20,000 articles commits every ~10 s, not every second)."""
+        interval = max(BATCH_SECONDS, STATE_SAVE_SHARE * self.save_seconds)
+        return bool(self.pending) and time.monotonic() - self.last_commit >= interval
+
+    def _restore(self) -> Any:
+        from crossbrief.stories import state
+        from crossbrief.stories.group import StoryGrouper
+
+        blob = self.store.grouper_state()
+        key = str(self.store.path.resolve())
+        cached = _GROUPERS.pop(key, None)  # taken: from here on this run's grouper runs ahead of the store
+        if cached is not None and blob is not None and cached[0] == blob:
+            return cached[1]  # the state this process last committed: no replay of the whole history
+        return state.from_bytes(blob, f"{self.store.name}: the stories state") if blob else StoryGrouper()
+
+    def _group(self, candidates: list[_Candidate]) -> None:
+        from crossbrief.resources.encoders import get_static_encoder
+        from crossbrief.stories.signature import prepare, signatures
+
+        store, run = self.store, self.run
+        # Clean and identify; what is stored already is unchanged.
+        fresh: list[_Candidate] = []
+        for candidate in candidates:
+            try:
+                prepare(candidate.article)
+            except InputError as err:
+                run.failures.append(problem(candidate.article.source, str(err)))
+                continue
+            article = candidate.article
+            if article.id in self.seen or store.has_id(article.id):
+                run.unchanged += 1
+                if article.id not in self.seen:
+                    store.add_article(article, urls=candidate.urls)  # only records the addresses
+                continue
+            self.seen.add(article.id)
+            fresh.append(candidate)
+        if not fresh:
+            return
+        if self.grouper is None:
+            self.grouper = self._restore()
+        sigs = signatures([c.article for c in fresh], get_static_encoder(), self.grouper.shingler)
+        for sig, candidate in zip(sigs, fresh):
+            sig.key = candidate.article.id  # the store knows articles by id, whatever the input called them
+        _GROUPERS.pop(str(store.path.resolve()), None)  # the grouper is about to run ahead of the store
+        for assignment in self.grouper.add(sigs):
+            self.pending_members.setdefault(assignment.story, []).append(Member(assignment.article, assignment.copy_of))
+            self.pending_copies += bool(assignment.copy_of)
+            self.pending_added += not assignment.copy_of
+        self.pending.extend(fresh)
+
+    def commit(self) -> None:
+        """Write what was grouped since the last commit, in one transaction."""
+        if not self.pending:
+            return
+        from crossbrief.stories import state
+        from crossbrief.stories.labels import day_iso, label_of
+
+        store, grouper = self.store, self.grouper
+        with store.transaction():
+            for candidate in self.pending:
+                store.add_article(candidate.article, urls=candidate.urls, feed_url=candidate.feed_url)
+            for story_id, members in self.pending_members.items():
+                story = grouper.stories[story_id]
+                store.save_story(story_id, label_of(story, grouper), day_iso(story.first), day_iso(story.last),
+                                 members)
+            started = time.monotonic()
+            blob = state.to_bytes(grouper)
+            store.save_grouper_state(blob)
+            self.save_seconds = time.monotonic() - started
+        _GROUPERS[str(store.path.resolve())] = (blob, grouper)
+        # Counted once committed: a batch that fails is not in the closing line.
+        self.run.added += self.pending_added
+        self.run.copies += self.pending_copies
+        self.touched.update(dict.fromkeys(self.pending_members))
+        self.pending, self.pending_members = [], {}
+        self.pending_added = self.pending_copies = 0
+        self.last_commit = time.monotonic()
+
+
+# The grouper of each store this process last committed, with the state bytes it wrote: the next
+# ingest into that store (`watch`'s next round) goes on with it instead of replaying the state,
+# when the store's state is still those bytes (no other process wrote since).
+_GROUPERS: dict[str, tuple[bytes, Any]] = {}
+
+
 class _Ingest:
     def __init__(self, store: Store, limits: Limits, progress: bool, fetched: dict[str, Fetched]) -> None:
         from tqdm import tqdm
@@ -99,8 +226,21 @@ class _Ingest:
         self.limits = limits
         self.allow_private = limits.private_allowed()
         self.run = IngestRun()
-        self.found: list[_Candidate] = []
+        self.found: list[_Candidate] = []  # read, not yet filed
+        self.filer = _Filer(store, self.run)
+        self.last_filed = time.monotonic()
         self.bar = tqdm(total=0, unit=" sources", disable=not progress or None, file=sys.stderr, leave=False)
+
+    def flush(self, force: bool = False) -> None:
+        """File what was read when a batch is full, or a batch's time has passed (or `force`)."""
+        due = len(self.found) >= BATCH_ARTICLES or time.monotonic() - self.last_filed >= BATCH_SECONDS
+        if force or (self.found and due):
+            found, self.found = self.found, []
+            try:
+                self.filer.file(found, force=force)
+            except Exception as err:
+                raise _FilingFailed from err  # not the fault of the source being read: see ingest()
+            self.last_filed = time.monotonic()
 
     def _more(self, n: int) -> None:
         self.bar.total += n
@@ -123,6 +263,8 @@ class _Ingest:
                 self.url(source)
             else:
                 self.path(source)
+        except _FilingFailed:
+            raise
         except InputError as err:
             self.fail(source, str(err))
         except OSError as err:
@@ -249,6 +391,7 @@ class _Ingest:
             self.fail(name, "no article")
         for article in articles:
             self.found.append(_Candidate(article, [*urls, article.url], feed_url))
+        self.flush()
 
 
 def _page(entry: Entry, limits: Limits) -> tuple[list[Article], list[Problem], str]:
@@ -278,12 +421,6 @@ def ingest(
     in the result, never raised. `pipeline`: the Pipeline that builds briefs (default: a new one).
     `fetched`: responses already had for some source URLs (`watch`'s conditional GETs), used
     instead of fetching them again."""
-    from crossbrief.resources.encoders import get_static_encoder
-    from crossbrief.stories import state
-    from crossbrief.stories.group import StoryGrouper
-    from crossbrief.stories.labels import day_iso, label_of
-    from crossbrief.stories.signature import prepare, signatures
-
     work = _Ingest(store, limits or Limits(), progress, fetched or {})
     run = work.run
     work._more(len(sources))
@@ -291,51 +428,13 @@ def ingest(
         for source in sources:
             work.source(source)
             work.bar.update(1)
+        work.flush(force=True)
+    except _FilingFailed as err:
+        raise (err.__cause__ or err) from None
     finally:
         work.bar.close()
-
-    # Clean and identify; what is stored already is unchanged.
-    fresh: list[_Candidate] = []
-    seen: set[str] = set()
-    for candidate in work.found:
-        try:
-            prepare(candidate.article)
-        except InputError as err:
-            run.failures.append(problem(candidate.article.source, str(err)))
-            continue
-        article = candidate.article
-        if article.id in seen or store.has_id(article.id):
-            run.unchanged += 1
-            if article.id not in seen:
-                store.add_article(article, urls=candidate.urls)  # only records the addresses
-            continue
-        seen.add(article.id)
-        fresh.append(candidate)
-    if not fresh:
-        return run
-
-    blob = store.grouper_state()
-    grouper = state.from_bytes(blob, f"{store.name}: the stories state") if blob else StoryGrouper()
-    sigs = signatures([c.article for c in fresh], get_static_encoder(), grouper.shingler)
-    for sig, candidate in zip(sigs, fresh):
-        sig.key = candidate.article.id  # the store knows articles by id, whatever the input called them
-    assignments = grouper.add(sigs)
-    touched: dict[str, list[Member]] = {}
-    for assignment in assignments:
-        touched.setdefault(assignment.story, []).append(Member(assignment.article, assignment.copy_of))
-        if assignment.copy_of:
-            run.copies += 1
-        else:
-            run.added += 1
-    with store.transaction():
-        for candidate in fresh:
-            store.add_article(candidate.article, urls=candidate.urls, feed_url=candidate.feed_url)
-        for story_id, members in touched.items():
-            story = grouper.stories[story_id]
-            store.save_story(story_id, label_of(story, grouper), day_iso(story.first), day_iso(story.last), members)
-        store.save_grouper_state(state.to_bytes(grouper))
-    run.stories = list(touched)
-    if briefs:
+    run.stories = list(work.filer.touched)
+    if briefs and run.stories:
         rebuild_briefs(store, run, pipeline)
     return run
 

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from crossbrief.errors import InputError, UsageError
@@ -233,6 +234,9 @@ class WatchOptions:
     overall: int = OVERALL
     briefs: bool = True
     limits: Limits = field(default_factory=Limits)
+    # The Pipeline that rebuilds briefs, kept from round to round: an article processed for one
+    # round's brief is not parsed again when its story grows in the next (made on first use).
+    pipeline: Any = field(default=None, repr=False)
 
 
 @dataclass
@@ -323,8 +327,12 @@ def watch_round(
             fresh[feed.url] = answer
     if fresh and not stop.requested:
         rows = {f.url: f for f in due}
+        if options.briefs and options.pipeline is None:
+            from crossbrief.pipeline import Pipeline
+
+            options.pipeline = Pipeline()  # loads its models on first use
         run = ingest(store, list(fresh), limits=options.limits, briefs=options.briefs, progress=False,
-                     fetched=fresh)
+                     fetched=fresh, pipeline=options.pipeline)
         now = clock()
         result.added = run.added + run.copies
         result.problems += [*run.failures, *run.warnings]

@@ -1,0 +1,232 @@
+"""Ingest at scale (issue 13, item 8): a generated stream of replayed Multi-News validation articles
+into a fresh store, at several sizes.
+
+    PYTHONPATH=src .venv/bin/python bench/store_scale.py [--sizes 1000 5000 20000] [--briefs]
+        [--data /work/shared/data/multinews/validation.jsonl.gz] [--work /tmp/crossbrief-scale]
+
+The stream: every document of every validation cluster, in cluster order, the 5,622 clusters
+spread over 30 days (a cluster's documents share its day); once the validation set is used up it
+is replayed with its dates shifted 30 days on (beyond the grouper's window, so a replay makes new
+stories, not copies) and one line naming the replay added to each text (so its clean text, hence
+its id, is new). Texts stay in the work folder, outside the repository.
+
+For each size, a fresh store, and `crossbrief ingest STREAM.jsonl --db DB -q [--no-briefs]` run
+as its own process, while this script reads the store's article count every second (a reader
+alongside the writer, as the web app is). Printed per size:
+
+- articles/s over the whole run (process start to exit: imports and model loading included) and
+  sustained (from the first committed batch to the last: the filing rate);
+- the db size on disk (with its WAL), and the ingest process's peak RSS (wait4's ru_maxrss);
+- with `--briefs`, the briefs rebuilt in the run (they are part of the time).
+
+Then, once, on the largest store, a brief rebuild after one new article, in one process with a
+warm pipeline (as `watch` runs): one new article that joins a story of several articles is
+ingested, and the time of that ingest (filing + the one brief) is printed beside the time of the
+same story's first brief in that process, with how many of the story's articles the pipeline
+had to process anew (the rest come from its per-article cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path("/work/shared/data/multinews/validation.jsonl.gz")
+BASE_DAY = date(2026, 1, 1)
+SPAN_DAYS = 30
+
+
+def load_documents(path: Path) -> list[tuple[int, int, str]]:
+    """(cluster number, document number, text) of every non-empty validation document, in order."""
+    docs = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for c, line in enumerate(f):
+            for j, text in enumerate(json.loads(line)["documents"]):
+                if len(text.split()) >= 30:
+                    docs.append((c, j, text))
+    return docs
+
+
+def held_out(docs: list[tuple[int, int, str]]) -> list[int]:
+    """The positions of the documents kept out of the stream for the one-new-article rebuild: the
+    last document of each of the first five clusters of four or more (in every stream)."""
+    sizes: dict[int, int] = {}
+    for c, _, _ in docs:
+        sizes[c] = sizes.get(c, 0) + 1
+    clusters = [c for c, n in sizes.items() if n >= 4][:5]
+    return [max(i for i, (c, _, _) in enumerate(docs) if c == cluster) for cluster in clusters]
+
+
+def stream_row(docs: list[tuple[int, int, str]], n: int) -> dict:
+    clusters = docs[-1][0] + 1
+    c, j, text = docs[n % len(docs)]
+    replay = n // len(docs)
+    day = BASE_DAY + timedelta(days=replay * SPAN_DAYS + c * SPAN_DAYS // clusters)
+    if replay:
+        text = f"{text}\n\nThis is replay {replay} of the article, for the crossbrief scale benchmark."
+    return {"id": f"mn-{c}-{j}-r{replay}", "text": text, "date": day.isoformat(), "outlet": f"outlet{j}"}
+
+
+def write_stream(docs: list[tuple[int, int, str]], size: int, path: Path) -> None:
+    skip = set(held_out(docs))
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(size + len(skip)):
+            if n not in skip:
+                out.write(json.dumps(stream_row(docs, n)) + "\n")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def run_ingest(stream: Path, db: Path, briefs: bool) -> dict:
+    from crossbrief.store import Store
+
+    cmd = [sys.executable, "-m", "crossbrief.cli", "ingest", str(stream), "--db", str(db), "-q"]
+    if not briefs:
+        cmd.append("--no-briefs")
+    counts: list[tuple[float, int]] = []
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+    rusage: dict = {}
+
+    def wait() -> None:
+        _, status, usage = os.wait4(proc.pid, 0)
+        rusage["maxrss_mb"] = usage.ru_maxrss / 1024
+        rusage["status"] = status
+        done.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+    while not done.wait(1.0):
+        if db.exists():
+            try:
+                with Store(db, create=False) as store:
+                    counts.append((time.perf_counter() - start, store.count_articles()))
+            except Exception as err:  # noqa: BLE001 - a reader's failure is a finding, printed
+                print(f"  reader failed: {type(err).__name__}: {err}", flush=True)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read() if proc.stderr else ""
+    if rusage.get("status"):
+        raise SystemExit(f"ingest failed ({rusage['status']}): {err[-2000:]}")
+    with Store(db, create=False) as store:
+        total = store.count_articles()
+    counts.append((wall, total))
+    started = next((t for t, n in counts if n > 0), wall)
+    last_t, last_n = counts[-1]
+    first_n = next((n for t, n in counts if t >= started), 0)
+    # One commit at the end (no batches) leaves no rate between commits to report.
+    sustained = (last_n - first_n) / (last_t - started) if last_t > started and last_n > first_n else float("nan")
+    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    closing = [line for line in err.splitlines() if "added" in line or "briefs rebuilt" in line]
+    return {"wall": wall, "articles": total, "sustained": sustained, "db_mb": size / 1e6,
+            "maxrss_mb": rusage["maxrss_mb"], "closing": "; ".join(closing)}
+
+
+def one_new_article(db: Path, docs: list[tuple[int, int, str]]) -> None:
+    """A brief rebuild after one new article, in one process with a warm pipeline: the held-out
+    document is ingested into a copy of the store first, to learn the story it joins; in the
+    store itself that story's brief is built, then the document ingested and the brief rebuilt."""
+    import shutil
+
+    from crossbrief.model import Article
+    from crossbrief.pipeline import Pipeline
+    from crossbrief.store import Store
+    from crossbrief.store.ingest import IngestRun, ingest, rebuild_briefs
+
+    extra = db.parent / "held-out.json"
+    trial = db.parent / "trial.db"
+    story = None
+    for n in held_out(docs):  # the first held-out document that joins a story of two or more
+        extra.write_text(json.dumps(stream_row(docs, n)), encoding="utf-8")
+        for old in db.parent.glob("trial.db*"):
+            old.unlink()
+        for part in db.parent.glob(db.name + "*"):
+            shutil.copy(part, trial.parent / part.name.replace(db.name, trial.name))
+        with Store(trial) as store:
+            joined = ingest(store, [str(extra)], briefs=False, progress=False).stories
+        with Store(db) as store:
+            story = store.story(joined[0]) if joined else None
+        if story is not None and story.size >= 2:
+            break
+        story = None
+    if story is None:
+        print("one new article: every held-out document started a story of its own: no brief to rebuild")
+        return
+    with Store(db) as store:
+        pipeline = Pipeline()
+        processed: list[str] = []
+        original = pipeline.process
+
+        def counting(article: Article, **kwargs):  # type: ignore[no-untyped-def]
+            done = original(article, **kwargs)
+            if done is not cached.get(done.article.id):
+                processed.append(article.source)
+            return done
+
+        cached: dict = {}
+        pipeline.process = counting  # type: ignore[method-assign]
+        pipeline.brief([Article(source="warm-up", raw_text=docs[0][2]), Article(source="w2", raw_text=docs[1][2])])
+        processed.clear()
+        start = time.perf_counter()
+        store.conn.execute("DELETE FROM briefs WHERE story = ?", (story.id,))
+        rebuild_briefs(store, IngestRun(stories=[story.id]), pipeline)
+        first = time.perf_counter() - start
+        first_processed = len(processed)
+        cached.update({a.id: pipeline.process(a) for a in store.articles_of_story(story.id)})
+        processed.clear()
+        start = time.perf_counter()
+        again = ingest(store, [str(extra)], pipeline=pipeline, progress=False)
+        second = time.perf_counter() - start
+        grown = store.story(story.id)
+    print(f"one new article (held out of its cluster) into story {story.id} ({story.size} articles; models "
+          f"loaded): its brief {first:.1f} s ({first_processed} articles processed); after one new article, "
+          f"ingest + rebuild {second:.1f} s ({again.summary()}; stories changed {len(again.stories)}, briefs "
+          f"rebuilt {again.briefs}; story now {grown.size if grown else '?'} articles, "
+          f"{len(processed)} processed anew, the rest from the pipeline's cache)", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    parser.add_argument("--briefs", action="store_true", help="rebuild briefs too (default --no-briefs)")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/crossbrief-scale"))
+    parser.add_argument("--no-rebuild", action="store_true", help="skip the one-new-article rebuild")
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"{args.data}: no such file (the Multi-News validation split)", file=sys.stderr)
+        return 2
+    args.work.mkdir(parents=True, exist_ok=True)
+    docs = load_documents(args.data)
+    print(f"{len(docs)} validation documents; sizes {args.sizes}; briefs {'on' if args.briefs else 'off'}; "
+          f"{os.cpu_count()} cpus", flush=True)
+    db = None
+    for size in args.sizes:
+        stream = args.work / f"stream-{size}.jsonl"
+        write_stream(docs, size, stream)
+        db = args.work / f"store-{size}.db"
+        for old in args.work.glob(db.name + "*"):
+            old.unlink()
+        before = load_average()
+        r = run_ingest(stream, db, args.briefs)
+        print(f"{size:>7} articles: {r['wall']:.0f} s, {r['articles'] / r['wall']:.1f} articles/s overall, "
+              f"{r['sustained']:.1f} sustained (nan: one commit); db {r['db_mb']:.0f} MB; "
+              f"peak RSS {r['maxrss_mb']:.0f} MB; "
+              f"load {before} -> {load_average()}; {r['closing']}", flush=True)
+    if db is not None and not args.no_rebuild:
+        one_new_article(db, docs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
