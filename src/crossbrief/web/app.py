@@ -1,0 +1,358 @@
+"""The web app: server-rendered pages and a JSON API over one store (docs/web.md).
+
+`create_app(WebSettings(db=...))` builds it; `crossbrief serve` runs it with uvicorn. Pages and
+API read the store through `views`, one SQLite connection per worker thread (WAL mode: an
+`ingest` writing meanwhile blocks none of them). Every response carries a Content-Security-Policy
+that allows only this server's own scripts and styles; article-derived text is escaped by Jinja2
+(autoescape), never marked safe; sources are linked only when their URL is http(s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from crossbrief.model.schema import brief_to_dict
+from crossbrief.model.serialise import to_plain
+from crossbrief.render.common import LABEL_NAMES
+from crossbrief.store import Store
+from crossbrief.version import __version__
+from crossbrief.web import views
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
+MAX_QUERY_CHARS = 200
+MAX_OUTLET_CHARS = 200
+ID_PATTERN = r"^[0-9A-Za-z_.:-]{1,80}$"  # story and article ids: hex hashes, the grouper's ids
+
+
+@dataclass
+class WebSettings:
+    db: str | Path = "crossbrief.db"
+    per_page: int = 20  # stories per page, by default
+    brief_cache: int = 32  # parsed briefs kept in memory
+
+
+class _Stores:
+    """One Store (SQLite connection) per thread: a connection is not shared between threads' reads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[Store] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.path, create=False)
+            self._local.store = store
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._all:
+                try:
+                    store.close()
+                except Exception:  # noqa: BLE001 - closing at shutdown: nothing left to do about it
+                    pass
+            self._all.clear()
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every article-derived string is escaped; no template marks one safe
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(version=__version__, label_names=LABEL_NAMES, is_web_url=views.is_web_url)
+    return env
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    given = request.headers.get("if-none-match", "")
+    return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in given.split(",") if tag.strip())
+
+
+def _with_etag(request: Request, body: bytes, media_type: str) -> Response:
+    """The response, or 304 when the client holds this very body (If-None-Match)."""
+    etag = etag_of(body)
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _json(request: Request, data: Any) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _with_etag(request, body, "application/json")
+
+
+def _iso_day(value: str, name: str) -> str:
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _page_links(request: Request, page: int, pages: int) -> dict[str, str | None]:
+    def at(n: int) -> str:
+        return str(request.url.include_query_params(page=n).path) + "?" + str(
+            request.url.include_query_params(page=n).query)
+
+    return {"prev": at(page - 1) if page > 1 else None, "next": at(page + 1) if page < pages else None}
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """The app over the store `settings.db`, which must exist (InputError otherwise)."""
+    settings = settings or WebSettings()
+    path = Path(settings.db)
+    Store(path, create=False).close()  # a missing, foreign or newer store: one line, at start
+    stores = _Stores(path)
+    cache = views.BriefCache(settings.brief_cache)
+    env = _environment()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
+    app = FastAPI(
+        title="crossbrief", version=__version__, docs_url=None, redoc_url=None,  # those load from a CDN
+        lifespan=lifespan,
+        description="Stories, their cited briefs, articles and search over a crossbrief store.",
+    )
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    def html(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        body = env.get_template(template).render(request=request, path=request.url.path, **context).encode()
+        if status != 200:
+            return HTMLResponse(body, status_code=status)
+        return _with_etag(request, body, "text/html; charset=utf-8")
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = str(exc.detail)
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=exc.status_code)
+        return html(request, "error.html", status=exc.status_code, title=f"{exc.status_code}", message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for e in exc.errors()[:5]:
+            where = ".".join(str(p) for p in e.get("loc", ())[1:]) or "request"
+            problems.append(f"{where}: {e.get('msg', 'invalid')}")
+        message = "; ".join(problems) or "bad request"
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=400)
+        return html(request, "error.html", status=400, title="400", message=message)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s: %s: %s", request.url.path, type(exc).__name__, exc, exc_info=exc)
+        message = "internal error (a bug; the server log has the details)"
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=500)
+        return html(request, "error.html", status=500, title="500", message=message)
+
+    # -- stories --------------------------------------------------------------------------------
+    def story_list(page: int, per_page: int | None, outlet: str, since: str, until: str) -> dict[str, Any]:
+        per_page = per_page or settings.per_page
+        since, until = _iso_day(since, "since"), _iso_day(until, "until")
+        store = stores.get()
+        rows, total = store.stories_page(per_page, (page - 1) * per_page, outlet=outlet, since=since, until=until)
+        return {"cards": views.story_cards(store, rows), "total": total, "page": page, "per_page": per_page,
+                "pages": max(1, math.ceil(total / per_page)), "outlet": outlet, "since": since, "until": until}
+
+    PageQ = Query(1, ge=1, le=MAX_PAGE, description="page number, from 1")
+    PerPageQ = Query(None, ge=1, le=MAX_PER_PAGE, description=f"stories per page (default {settings.per_page})")
+    OutletQ = Query("", max_length=MAX_OUTLET_CHARS, description="only stories with an article from this outlet")
+    SinceQ = Query("", max_length=10, description="only stories with an article on or after this date (YYYY-MM-DD)")
+    UntilQ = Query("", max_length=10, description="only stories with an article on or before this date")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def stories_html(request: Request, page: int = PageQ, per_page: int | None = PerPageQ, outlet: str = OutletQ,
+                     since: str = SinceQ, until: str = UntilQ) -> Response:
+        listing = story_list(page, per_page, outlet, since, until)
+        return html(request, "stories.html", title="Stories", outlets=stores.get().outlets(),
+                    links=_page_links(request, listing["page"], listing["pages"]), **listing)
+
+    @app.get("/api/stories", summary="Stories, the latest updated first (paginated, filtered)")
+    def stories_api(request: Request, page: int = PageQ, per_page: int | None = PerPageQ, outlet: str = OutletQ,
+                    since: str = SinceQ, until: str = UntilQ) -> Response:
+        listing = story_list(page, per_page, outlet, since, until)
+        return _json(request, {
+            "items": [c.as_json() for c in listing["cards"]], "total": listing["total"], "page": page,
+            "per_page": listing["per_page"], "pages": listing["pages"],
+            **_page_links(request, page, listing["pages"]),
+        })
+
+    def load_story(story_id: str, version: int | None, since: int | None) -> views.StoryPage:
+        page = views.story_page(stores.get(), story_id, cache, version=version, since=since)
+        if page is None:
+            what = f"story {story_id!r}" + (f" has no brief version {version}" if version else " not found")
+            raise HTTPException(404, what)
+        return page
+
+    VersionQ = Query(None, ge=1, le=1_000_000, description="a brief version (default: the latest)")
+    SinceVQ = Query(None, ge=1, le=1_000_000, description="show what changed since this version "
+                                                           "(default: the one before)")
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_html(request: Request, story_id: str = _id_path("story"), version: int | None = VersionQ,
+                   since: int | None = SinceVQ) -> Response:
+        page = load_story(story_id, version, since)
+        return html(request, "story.html", title=page.story.label or story_id, p=page)
+
+    @app.get("/api/stories/{story_id}", summary="A story's brief: the brief's JSON document (docs/json-schema.md) "
+                                                "with a `story` object added")
+    def story_api(request: Request, story_id: str = _id_path("story"), version: int | None = VersionQ,
+                  since: int | None = SinceVQ) -> Response:
+        page = load_story(story_id, version, since)
+        store = stores.get()
+        if page.brief is not None:
+            stored = store.brief_of(story_id, page.version)
+            data = dict(stored.data) if stored else brief_to_dict(page.brief)
+        else:
+            from crossbrief.model import Brief, Problem
+
+            articles = store.articles_of_story(story_id)
+            for a in articles:
+                a.removed = store.removed_of(a.id)
+            data = brief_to_dict(Brief(articles=articles, problems=[
+                Problem(f"story {story_id}", "no brief: one article, nothing to cross-check", fatal=False)]))
+        data["story"] = {
+            **page.card.as_json(), "brief_version": page.version, "built_at": page.built_at or None,
+            "versions": [{"version": v, "built_at": b} for v, b in page.versions],
+            "sources": [to_plain(s) for s in page.sources],
+            "changes": page.changes.as_json() if page.changes else None,
+        }
+        return _json(request, data)
+
+    # -- articles -------------------------------------------------------------------------------
+    def load_article(article_id: str) -> views.ArticlePage:
+        page = views.article_page(stores.get(), article_id, cache)
+        if page is None:
+            raise HTTPException(404, f"article {article_id!r} not found")
+        return page
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_html(request: Request, article_id: str = _id_path("article")) -> Response:
+        page = load_article(article_id)
+        return html(request, "article.html", title=page.article.title or page.article.label, p=page)
+
+    @app.get("/api/articles/{article_id}", summary="An article: metadata, clean text, sentences, what cleaning "
+                                                   "removed and why, its stories")
+    def article_api(request: Request, article_id: str = _id_path("article")) -> Response:
+        page = load_article(article_id)
+        a = page.article
+        return _json(request, {
+            "id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "canonical_url": a.canonical_url,
+            "date": a.date, "author": a.author, "text": a.text,
+            "paragraphs": [b.sentences for b in page.blocks if b.kind == "kept"],
+            "removed": [to_plain(r) for r in page.removed],
+            "stories": [{"id": s.id, "label": s.label} for s in page.stories],
+        })
+
+    # -- search ---------------------------------------------------------------------------------
+    QueryQ = Query("", max_length=MAX_QUERY_CHARS, description="words that must all occur (title or text)")
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_html(request: Request, q: str = QueryQ) -> Response:
+        groups = views.search(stores.get(), q) if q.strip() else []
+        return html(request, "search.html", title=f"Search: {q}" if q else "Search", q=q, groups=groups,
+                    hits=sum(len(g.hits) for g in groups))
+
+    @app.get("/api/search", summary="Full-text search over articles (FTS5), grouped by story")
+    def search_api(request: Request, q: str = QueryQ, page: int = PageQ,
+                   per_page: int = Query(20, ge=1, le=MAX_PER_PAGE, description="groups per page")) -> Response:
+        groups = views.search(stores.get(), q) if q.strip() else []
+        pages = max(1, math.ceil(len(groups) / per_page))
+        chosen = groups[(page - 1) * per_page: page * per_page]
+        return _json(request, {
+            "q": q, "total": len(groups), "page": page, "per_page": per_page, "pages": pages,
+            **_page_links(request, page, pages),
+            "items": [{"story": {"id": g.story.id, "label": g.story.label} if g.story else None,
+                       "articles": [to_plain(h) for h in g.hits]} for g in chosen],
+        })
+
+    # -- feeds ----------------------------------------------------------------------------------
+    @app.get("/feeds", response_class=HTMLResponse, include_in_schema=False)
+    def feeds_html(request: Request) -> Response:
+        return html(request, "feeds.html", title="Feeds", feeds=stores.get().feeds())
+
+    @app.get("/api/feeds", summary="The store's feeds and their health")
+    def feeds_api(request: Request) -> Response:
+        return _json(request, {"items": [to_plain(f) for f in stores.get().feeds()]})
+
+    # -- the API's own documentation, served from here (FastAPI's /docs loads Swagger UI from a CDN)
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        spec = app.openapi()
+        endpoints = []
+        for route, methods in spec.get("paths", {}).items():
+            for method, op in methods.items():
+                params = [(p.get("name", ""), p.get("in", ""), p.get("description", ""))
+                          for p in op.get("parameters", [])]
+                endpoints.append((method.upper(), route, op.get("summary", ""), params))
+        return html(request, "docs.html", title="API", endpoints=endpoints)
+
+    return app
+
+
+def _id_path(kind: str) -> Any:
+    from fastapi import Path as PathParam
+
+    return PathParam(..., pattern=ID_PATTERN, description=f"the {kind}'s id")
+
+
+__all__ = ["WebSettings", "create_app", "etag_of"]
