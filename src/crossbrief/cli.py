@@ -361,7 +361,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _say(f"serving {_db(args)} on http://{host}:{port}/ (Ctrl-C stops)")
     config = uvicorn.Config(app, log_level="warning", limit_concurrency=args.max_connections,
                             timeout_keep_alive=5, timeout_graceful_shutdown=5, access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: that is the way to stop
+        pass
+    _say("stopped")
     return EXIT_OK
 
 
