@@ -235,6 +235,18 @@ def test_etags_answer_304_until_the_content_changes(client: httpx.Client):
         "/api/stories").headers["etag"]
 
 
+def test_a_write_to_the_store_shows_at_once(client: httpx.Client, db: Path):
+    """Pages are kept rendered until the store changes: a change is never hidden by that."""
+    before = client.get("/feeds")
+    url = "https://later.example/feed.xml"
+    assert url not in before.text
+    assert main(["feeds", "add", url, "--db", str(db)]) == 0
+    after = client.get("/feeds", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and url in after.text and after.headers["etag"] != before.headers["etag"]
+    assert main(["feeds", "remove", url, "--db", str(db)]) == 0
+    assert url not in client.get("/feeds").text
+
+
 def test_every_page_has_a_strict_csp_and_no_inline_script(client: httpx.Client):
     stories = _stories(client)
     urls = ["/", f"/stories/{stories['bridge']['id']}", f"/stories/{stories['ferry']['id']}", "/feeds",

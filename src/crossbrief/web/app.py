@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ class WebSettings:
     db: str | Path = "crossbrief.db"
     per_page: int = 20  # stories per page, by default
     brief_cache: int = 32  # parsed briefs kept in memory
+    response_cache: int = 256  # rendered pages and API answers kept (0: none), ...
+    response_cache_bytes: int = 64 * 1024 * 1024  # ... within this many bytes
 
 
 class _Stores:
@@ -68,6 +71,21 @@ class _Stores:
         self._local = threading.local()
         self._all: list[Store] = []
         self._lock = threading.Lock()
+        self._generation = 0
+
+    def generation(self) -> int:
+        """A number that has moved on since any commit to the store that this thread's connection
+        can see. SQLite's `PRAGMA data_version` changes on a connection when another one (an
+        ingest) commits; each thread looks at its own and moves the shared number when it did.
+        (A page rendered while a commit lands may be kept under the number before it; only
+        requests that come before anyone has seen that commit get it.)"""
+        store = self.get()
+        version = store.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != getattr(self._local, "seen", None):
+            self._local.seen = version
+            with self._lock:
+                self._generation += 1
+        return self._generation
 
     def get(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -86,6 +104,37 @@ class _Stores:
                 except Exception:  # noqa: BLE001 - closing at shutdown: nothing left to do about it
                     pass
             self._all.clear()
+
+
+class _Responses:
+    """Rendered bodies by (path, query, store state), the most recently used kept, within a count
+    and a byte budget. The key holds the store's generation (`_Stores.generation`), which any
+    write to the store moves on, so nothing stale is served; until then no page is rendered twice."""
+
+    def __init__(self, entries: int, max_bytes: int) -> None:
+        self.entries, self.max_bytes = entries, max_bytes
+        self._items: OrderedDict[tuple, tuple[bytes, str, str]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[bytes, str, str] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, value: tuple[bytes, str, str]) -> None:
+        if not self.entries or len(value[0]) > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self._bytes += len(value[0])
+            while len(self._items) > self.entries or self._bytes > self.max_bytes:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= len(old[0])
 
 
 def _environment() -> jinja2.Environment:
@@ -109,18 +158,11 @@ def _not_modified(request: Request, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in given.split(",") if tag.strip())
 
 
-def _with_etag(request: Request, body: bytes, media_type: str) -> Response:
-    """The response, or 304 when the client holds this very body (If-None-Match)."""
-    etag = etag_of(body)
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if _not_modified(request, etag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+HTML_TYPE = "text/html; charset=utf-8"
 
 
-def _json(request: Request, data: Any) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return _with_etag(request, body, "application/json")
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _iso_day(value: str, name: str) -> str:
@@ -147,6 +189,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     Store(path, create=False).close()  # a missing, foreign or newer store: one line, at start
     stores = _Stores(path)
     cache = views.BriefCache(settings.brief_cache)
+    responses = _Responses(settings.response_cache, settings.response_cache_bytes)
     env = _environment()
 
     @asynccontextmanager
@@ -169,11 +212,32 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
+    def render(request: Request, template: str, **context: Any) -> bytes:
+        return env.get_template(template).render(request=request, path=request.url.path, **context).encode()
+
     def html(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-        body = env.get_template(template).render(request=request, path=request.url.path, **context).encode()
-        if status != 200:
-            return HTMLResponse(body, status_code=status)
-        return _with_etag(request, body, "text/html; charset=utf-8")
+        return HTMLResponse(render(request, template, **context), status_code=status)
+
+    def cached(request: Request, build: Callable[[], tuple[bytes, str]]) -> Response:
+        """The body `build` makes for this URL in the store's present state (made once), with its
+        ETag, or 304 when the client holds it."""
+        key = (request.url.path, request.url.query, stores.generation())
+        hit = responses.get(key)
+        if hit is None:
+            body, media_type = build()
+            hit = (body, media_type, etag_of(body))
+            responses.put(key, hit)
+        body, media_type, etag = hit
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if _not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=media_type, headers=headers)
+
+    def cached_page(request: Request, template: str, context: Callable[[], dict[str, Any]]) -> Response:
+        return cached(request, lambda: (render(request, template, **context()), HTML_TYPE))
+
+    def cached_api(request: Request, data: Callable[[], Any]) -> Response:
+        return cached(request, lambda: (_json_bytes(data()), "application/json"))
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
@@ -222,19 +286,23 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_html(request: Request, page: int = PageQ, per_page: int | None = PerPageQ, outlet: str = OutletQ,
                      since: str = SinceQ, until: str = UntilQ) -> Response:
-        listing = story_list(page, per_page, outlet, since, until)
-        return html(request, "stories.html", title="Stories", outlets=stores.get().outlets(),
-                    links=_page_links(request, listing["page"], listing["pages"]), **listing)
+        def context() -> dict[str, Any]:
+            listing = story_list(page, per_page, outlet, since, until)
+            return {"title": "Stories", "outlets": stores.get().outlets(),
+                    "links": _page_links(request, listing["page"], listing["pages"]), **listing}
+
+        return cached_page(request, "stories.html", context)
 
     @app.get("/api/stories", summary="Stories, the latest updated first (paginated, filtered)")
     def stories_api(request: Request, page: int = PageQ, per_page: int | None = PerPageQ, outlet: str = OutletQ,
                     since: str = SinceQ, until: str = UntilQ) -> Response:
-        listing = story_list(page, per_page, outlet, since, until)
-        return _json(request, {
-            "items": [c.as_json() for c in listing["cards"]], "total": listing["total"], "page": page,
-            "per_page": listing["per_page"], "pages": listing["pages"],
-            **_page_links(request, page, listing["pages"]),
-        })
+        def data() -> dict[str, Any]:
+            listing = story_list(page, per_page, outlet, since, until)
+            return {"items": [c.as_json() for c in listing["cards"]], "total": listing["total"], "page": page,
+                    "per_page": listing["per_page"], "pages": listing["pages"],
+                    **_page_links(request, page, listing["pages"])}
+
+        return cached_api(request, data)
 
     def load_story(story_id: str, version: int | None, since: int | None) -> views.StoryPage:
         page = views.story_page(stores.get(), story_id, cache, version=version, since=since)
@@ -250,13 +318,19 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_html(request: Request, story_id: str = _id_path("story"), version: int | None = VersionQ,
                    since: int | None = SinceVQ) -> Response:
-        page = load_story(story_id, version, since)
-        return html(request, "story.html", title=page.story.label or story_id, p=page)
+        def context() -> dict[str, Any]:
+            page = load_story(story_id, version, since)
+            return {"title": page.story.label or story_id, "p": page}
+
+        return cached_page(request, "story.html", context)
 
     @app.get("/api/stories/{story_id}", summary="A story's brief: the brief's JSON document (docs/json-schema.md) "
                                                 "with a `story` object added")
     def story_api(request: Request, story_id: str = _id_path("story"), version: int | None = VersionQ,
                   since: int | None = SinceVQ) -> Response:
+        return cached_api(request, lambda: story_document(story_id, version, since))
+
+    def story_document(story_id: str, version: int | None, since: int | None) -> dict[str, Any]:
         page = load_story(story_id, version, since)
         store = stores.get()
         if page.brief is not None:
@@ -276,7 +350,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             "sources": [to_plain(s) for s in page.sources],
             "changes": page.changes.as_json() if page.changes else None,
         }
-        return _json(request, data)
+        return data
 
     # -- articles -------------------------------------------------------------------------------
     def load_article(article_id: str) -> views.ArticlePage:
@@ -287,64 +361,78 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_html(request: Request, article_id: str = _id_path("article")) -> Response:
-        page = load_article(article_id)
-        return html(request, "article.html", title=page.article.title or page.article.label, p=page)
+        def context() -> dict[str, Any]:
+            page = load_article(article_id)
+            return {"title": page.article.title or page.article.label, "p": page}
+
+        return cached_page(request, "article.html", context)
 
     @app.get("/api/articles/{article_id}", summary="An article: metadata, clean text, sentences, what cleaning "
                                                    "removed and why, its stories")
     def article_api(request: Request, article_id: str = _id_path("article")) -> Response:
-        page = load_article(article_id)
-        a = page.article
-        return _json(request, {
-            "id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "canonical_url": a.canonical_url,
-            "date": a.date, "author": a.author, "text": a.text,
-            "paragraphs": [b.sentences for b in page.blocks if b.kind == "kept"],
-            "removed": [to_plain(r) for r in page.removed],
-            "stories": [{"id": s.id, "label": s.label} for s in page.stories],
-        })
+        def data() -> dict[str, Any]:
+            page = load_article(article_id)
+            a = page.article
+            return {
+                "id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "canonical_url": a.canonical_url,
+                "date": a.date, "author": a.author, "text": a.text,
+                "paragraphs": [b.sentences for b in page.blocks if b.kind == "kept"],
+                "removed": [to_plain(r) for r in page.removed],
+                "stories": [{"id": s.id, "label": s.label} for s in page.stories],
+            }
+
+        return cached_api(request, data)
 
     # -- search ---------------------------------------------------------------------------------
     QueryQ = Query("", max_length=MAX_QUERY_CHARS, description="words that must all occur (title or text)")
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_html(request: Request, q: str = QueryQ) -> Response:
-        groups = views.search(stores.get(), q) if q.strip() else []
-        return html(request, "search.html", title=f"Search: {q}" if q else "Search", q=q, groups=groups,
-                    hits=sum(len(g.hits) for g in groups))
+        def context() -> dict[str, Any]:
+            groups = views.search(stores.get(), q) if q.strip() else []
+            return {"title": f"Search: {q}" if q else "Search", "q": q, "groups": groups,
+                    "hits": sum(len(g.hits) for g in groups)}
+
+        return cached_page(request, "search.html", context)
 
     @app.get("/api/search", summary="Full-text search over articles (FTS5), grouped by story")
     def search_api(request: Request, q: str = QueryQ, page: int = PageQ,
                    per_page: int = Query(20, ge=1, le=MAX_PER_PAGE, description="groups per page")) -> Response:
-        groups = views.search(stores.get(), q) if q.strip() else []
-        pages = max(1, math.ceil(len(groups) / per_page))
-        chosen = groups[(page - 1) * per_page: page * per_page]
-        return _json(request, {
-            "q": q, "total": len(groups), "page": page, "per_page": per_page, "pages": pages,
-            **_page_links(request, page, pages),
-            "items": [{"story": {"id": g.story.id, "label": g.story.label} if g.story else None,
-                       "articles": [to_plain(h) for h in g.hits]} for g in chosen],
-        })
+        def data() -> dict[str, Any]:
+            groups = views.search(stores.get(), q) if q.strip() else []
+            pages = max(1, math.ceil(len(groups) / per_page))
+            chosen = groups[(page - 1) * per_page: page * per_page]
+            return {
+                "q": q, "total": len(groups), "page": page, "per_page": per_page, "pages": pages,
+                **_page_links(request, page, pages),
+                "items": [{"story": {"id": g.story.id, "label": g.story.label} if g.story else None,
+                           "articles": [to_plain(h) for h in g.hits]} for g in chosen],
+            }
+
+        return cached_api(request, data)
 
     # -- feeds ----------------------------------------------------------------------------------
     @app.get("/feeds", response_class=HTMLResponse, include_in_schema=False)
     def feeds_html(request: Request) -> Response:
-        return html(request, "feeds.html", title="Feeds", feeds=stores.get().feeds())
+        return cached_page(request, "feeds.html", lambda: {"title": "Feeds", "feeds": stores.get().feeds()})
 
     @app.get("/api/feeds", summary="The store's feeds and their health")
     def feeds_api(request: Request) -> Response:
-        return _json(request, {"items": [to_plain(f) for f in stores.get().feeds()]})
+        return cached_api(request, lambda: {"items": [to_plain(f) for f in stores.get().feeds()]})
 
     # -- the API's own documentation, served from here (FastAPI's /docs loads Swagger UI from a CDN)
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs(request: Request) -> Response:
-        spec = app.openapi()
-        endpoints = []
-        for route, methods in spec.get("paths", {}).items():
-            for method, op in methods.items():
-                params = [(p.get("name", ""), p.get("in", ""), p.get("description", ""))
-                          for p in op.get("parameters", [])]
-                endpoints.append((method.upper(), route, op.get("summary", ""), params))
-        return html(request, "docs.html", title="API", endpoints=endpoints)
+        def context() -> dict[str, Any]:
+            endpoints = []
+            for route, methods in app.openapi().get("paths", {}).items():
+                for method, op in methods.items():
+                    params = [(p.get("name", ""), p.get("in", ""), p.get("description", ""))
+                              for p in op.get("parameters", [])]
+                    endpoints.append((method.upper(), route, op.get("summary", ""), params))
+            return {"title": "API", "endpoints": endpoints}
+
+        return cached_page(request, "docs.html", context)
 
     return app
 

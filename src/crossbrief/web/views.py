@@ -23,6 +23,7 @@ ENTITIES_SHOWN = 30
 TIMELINE_SHOWN = 60
 SEARCH_HITS = 100  # articles searched for one query (grouped by story after)
 ARTICLE_STORIES = 20
+CITES_SHOWN = 20  # citations (each with its sentence) shown per summary sentence; the JSON has all
 
 
 def is_web_url(url: str) -> bool:
@@ -121,6 +122,7 @@ class SummaryItem:
     text: str
     cites: list[Citation]
     differ: list[Citation]
+    more: int = 0  # outlets that report it beyond the CITES_SHOWN shown
 
 
 @dataclass
@@ -193,9 +195,10 @@ def summary_items(brief: Brief, numbers: SourceNumbers) -> list[SummaryItem]:
             return Citation(numbers(article_id), article_id, numbers.label(article_id),
                             _sentence_text(by_id.get(article_id), index))
 
-        cites = [citation(s.article, s.sentence)] + [citation(a, s.support.get(a)) for a in s.also]
-        differ = [citation(a, s.support.get(a)) for a in s.differ]
-        items.append(SummaryItem(n, s.text, cites, differ))
+        also = s.also[: CITES_SHOWN - 1]
+        cites = [citation(s.article, s.sentence)] + [citation(a, s.support.get(a)) for a in also]
+        differ = [citation(a, s.support.get(a)) for a in s.differ[:CITES_SHOWN]]
+        items.append(SummaryItem(n, s.text, cites, differ, len(s.also) - len(also)))
     return items
 
 
