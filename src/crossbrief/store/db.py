@@ -376,6 +376,11 @@ class Store:
         row = self._one("SELECT removed FROM articles WHERE id = ?", (article_id,))
         return [from_plain(Removal, r) for r in json.loads(row[0] or "[]")] if row else []
 
+    def brief_json(self, story_id: str, version: int) -> str | None:
+        """The stored JSON text of one version of the story's brief, unparsed (None if there is none)."""
+        row = self._one("SELECT json FROM briefs WHERE story = ? AND version = ?", (story_id, version))
+        return str(row[0]) if row else None
+
     def brief_versions(self, story_id: str) -> list[tuple[int, str]]:
         """(version, built_at) of every brief of the story, the latest first."""
         rows = self.conn.execute(

@@ -116,6 +116,7 @@ class _Responses:
         self._items: OrderedDict[tuple, tuple[bytes, str, str]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._flights: dict[tuple, threading.Lock] = {}
 
     def get(self, key: tuple) -> tuple[bytes, str, str] | None:
         with self._lock:
@@ -123,6 +124,28 @@ class _Responses:
             if hit is not None:
                 self._items.move_to_end(key)
             return hit
+
+    def get_or_build(self, key: tuple, build: Callable[[], tuple[bytes, str, str]]) -> tuple[bytes, str, str]:
+        """The kept body, or the one `build` makes; one thread builds a key at a time and the
+        others wait for it (after each write to the store, a hundred readers of one page would
+        otherwise all render it at once)."""
+        hit = self.get(key)
+        if hit is not None:
+            return hit
+        if not self.entries:
+            return build()
+        with self._lock:
+            flight = self._flights.setdefault(key, threading.Lock())
+        try:
+            with flight:
+                hit = self.get(key)
+                if hit is None:
+                    hit = build()
+                    self.put(key, hit)
+                return hit
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
 
     def put(self, key: tuple, value: tuple[bytes, str, str]) -> None:
         if not self.entries or len(value[0]) > self.max_bytes // 4:
@@ -222,12 +245,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         """The body `build` makes for this URL in the store's present state (made once), with its
         ETag, or 304 when the client holds it."""
         key = (request.url.path, request.url.query, stores.generation())
-        hit = responses.get(key)
-        if hit is None:
+        def made() -> tuple[bytes, str, str]:
             body, media_type = build()
-            hit = (body, media_type, etag_of(body))
-            responses.put(key, hit)
-        body, media_type, etag = hit
+            return body, media_type, etag_of(body)
+
+        body, media_type, etag = responses.get_or_build(key, made)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
@@ -328,29 +350,33 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                                                 "with a `story` object added")
     def story_api(request: Request, story_id: str = _id_path("story"), version: int | None = VersionQ,
                   since: int | None = SinceVQ) -> Response:
-        return cached_api(request, lambda: story_document(story_id, version, since))
+        return cached(request, lambda: (story_document(story_id, version, since), "application/json"))
 
-    def story_document(story_id: str, version: int | None, since: int | None) -> dict[str, Any]:
+    def story_document(story_id: str, version: int | None, since: int | None) -> bytes:
+        """The stored brief's JSON text as it is (megabytes for a large story: not parsed and
+        written again), with the `story` object added as its last field."""
         page = load_story(story_id, version, since)
         store = stores.get()
-        if page.brief is not None:
-            stored = store.brief_of(story_id, page.version)
-            data = dict(stored.data) if stored else brief_to_dict(page.brief)
-        else:
+        story = _json_bytes({
+            **page.card.as_json(), "brief_version": page.version, "built_at": page.built_at or None,
+            "versions": [{"version": v, "built_at": b} for v, b in page.versions],
+            "sources": [to_plain(s) for s in page.sources],
+            "changes": page.changes.as_json() if page.changes else None,
+        })
+        text = store.brief_json(story_id, page.version) if page.version is not None else None
+        if text is None:  # a story of one article: a brief document with its articles and no summary
             from crossbrief.model import Brief, Problem
 
             articles = store.articles_of_story(story_id)
             for a in articles:
                 a.removed = store.removed_of(a.id)
-            data = brief_to_dict(Brief(articles=articles, problems=[
-                Problem(f"story {story_id}", "no brief: one article, nothing to cross-check", fatal=False)]))
-        data["story"] = {
-            **page.card.as_json(), "brief_version": page.version, "built_at": page.built_at or None,
-            "versions": [{"version": v, "built_at": b} for v, b in page.versions],
-            "sources": [to_plain(s) for s in page.sources],
-            "changes": page.changes.as_json() if page.changes else None,
-        }
-        return data
+            text = json.dumps(brief_to_dict(Brief(articles=articles, problems=[
+                Problem(f"story {story_id}", "no brief: one article, nothing to cross-check", fatal=False)])),
+                ensure_ascii=False)
+        body = text.rstrip().encode("utf-8")
+        if not body.endswith(b"}"):
+            raise ValueError(f"story {story_id}: the stored brief is not a JSON object")
+        return body[:-1] + (b',"story":' if body[:-1].strip() != b"{" else b'"story":') + story + b"}"
 
     # -- articles -------------------------------------------------------------------------------
     def load_article(article_id: str) -> views.ArticlePage:

@@ -6,6 +6,7 @@ story, however large, makes a page without bound.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 from crossbrief.model import Article, Brief, Removal
 from crossbrief.model.schema import brief_from_dict
 from crossbrief.render.common import FigureVariant, SourceNumbers, SpeakerQuotes, figure_variants, quotes_by_speaker
-from crossbrief.store.db import Store, StoredBrief, StoryRow
+from crossbrief.store.db import Store, StoryRow
 
 SPARK_BARS = 60  # at most this many bars in a story's articles-per-day chart
 OUTLETS_SHOWN = 8  # outlets named on a story card (then "+N")
@@ -93,13 +94,17 @@ class BriefCache:
         self._items: OrderedDict[tuple[str, int], Brief] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, stored: StoredBrief) -> Brief:
-        key = (stored.story, stored.version)
+    def get(self, store: Store, story_id: str, version: int) -> Brief | None:
+        """Version `version` of the story's brief (None if there is none), parsed once."""
+        key = (story_id, version)
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        brief = brief_from_dict(stored.data)
+        text = store.brief_json(story_id, version)
+        if text is None:
+            return None
+        brief = brief_from_dict(json.loads(text))
         with self._lock:
             self._items[key] = brief
             while len(self._items) > self.size:
@@ -202,19 +207,12 @@ def summary_items(brief: Brief, numbers: SourceNumbers) -> list[SummaryItem]:
     return items
 
 
-def changes_between(old: StoredBrief, new: StoredBrief) -> Changes:
+def changes_between(old: Brief, old_version: int, new: Brief, new_version: int) -> Changes:
     """Summary sentences added and dropped (by their text), articles added and dropped (by id)."""
-    def sentences(b: StoredBrief) -> list[str]:
-        return [str(s.get("text", "")) for s in b.data.get("summary") or []]
-
-    def articles(b: StoredBrief) -> dict[str, str]:
-        return {str(a.get("id", "")): str(a.get("outlet") or a.get("title") or a.get("source") or "")
-                for a in b.data.get("articles") or []}
-
-    before, after = sentences(old), sentences(new)
-    was, now = articles(old), articles(new)
+    before, after = [s.text for s in old.summary], [s.text for s in new.summary]
+    was, now = {a.id: a.label for a in old.articles}, {a.id: a.label for a in new.articles}
     return Changes(
-        old.version, new.version,
+        old_version, new_version,
         added=[s for s in after if s not in set(before)], dropped=[s for s in before if s not in set(after)],
         articles_added=[now[i] for i in now if i not in was], articles_dropped=[was[i] for i in was if i not in now],
     )
@@ -226,26 +224,26 @@ def story_page(store: Store, story_id: str, cache: BriefCache, version: int | No
     row = store.story(story_id)
     if row is None:
         return None
-    stored = store.brief_of(story_id, version)
-    if version is not None and stored is None:
+    versions = store.brief_versions(story_id)
+    built = dict(versions)
+    chosen = version if version is not None else (versions[0][0] if versions else None)
+    if version is not None and version not in built:
         return None
     card = story_cards(store, [row])[0]
-    versions = store.brief_versions(story_id)
-    brief = cache.get(stored) if stored else None
+    brief = cache.get(store, story_id, chosen) if chosen is not None else None
     numbers = SourceNumbers(brief.articles) if brief else None
     changes = None
-    if stored is not None:
-        base = since if since is not None else stored.version - 1
-        if 1 <= base < stored.version:
-            old = store.brief_of(story_id, base)
-            changes = changes_between(old, stored) if old else None
+    if brief is not None and chosen is not None:
+        base = since if since is not None else chosen - 1
+        old = cache.get(store, story_id, base) if 1 <= base < chosen else None
+        changes = changes_between(old, base, brief, chosen) if old else None
     facts = brief.facts if brief else None
     figures = [FigureRow(g.label, g.place, g.status, figure_variants(g)) for g in (facts.figures if facts else [])
                if len(g.articles) > 1]
     figures.sort(key=lambda f: f.status != "differ")  # where the outlets disagree first
     return StoryPage(
-        story=row, card=card, brief=brief, version=stored.version if stored else None, versions=versions,
-        built_at=stored.built_at if stored else "",
+        story=row, card=card, brief=brief, version=chosen if brief else None, versions=versions,
+        built_at=built.get(chosen, "") if chosen is not None else "",
         summary=summary_items(brief, numbers) if brief and numbers else [],
         figures=figures,
         speakers=quotes_by_speaker(facts.quotes, numbers) if facts and numbers else [],
@@ -311,9 +309,10 @@ class ArticlePage:
 def _sentences_of(store: Store, article: Article, story_id: str | None, cache: BriefCache) -> list[Any]:
     """The article's sentences as its story's brief segmented them; segmented now if no brief holds it."""
     if story_id:
-        stored = store.brief_of(story_id)
-        if stored is not None:
-            for a in cache.get(stored).articles:
+        versions = store.brief_versions(story_id)
+        brief = cache.get(store, story_id, versions[0][0]) if versions else None
+        if brief is not None:
+            for a in brief.articles:
                 if a.id == article.id and a.sentences:
                     return a.sentences
     from crossbrief.stages.segment import segment
