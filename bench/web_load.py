@@ -125,7 +125,7 @@ def small_stories(pairs: list[tuple[str, str]], day: int, tag: str = "") -> list
     not near-copies of each other. `tag` makes a run's articles new to a store that has the others."""
     rows = []
     for n, (place, what) in enumerate(pairs):
-        rng = random.Random(f"{place}/{what}")
+        rng = random.Random(f"{place}/{what}/{tag}")
         fill = {"place": place, "what": what, "n": rng.randint(20, 900), "roads": rng.choice(["two", "three"]),
                 "day": rng.choice(["Friday", "Thursday"]), "council": rng.choice(["council", "local authority"]),
                 "n2": rng.randint(10, 300), "nth": rng.choice(["second", "third", "fourth"]),
@@ -296,7 +296,12 @@ def main() -> int:
                  "/api/search?q=Harlow+fire", "/search?q=roads"]
                 + [f"/stories/{s['id']}" for s in small[:10]] + [f"/api/stories/{s['id']}" for s in small[:10]]
                 + [f"/api/articles/{a}" for a in articles[:10]] + [f"/articles/{a}" for a in articles[:5]])
-        more = write_jsonl(work / f"more-{port}.jsonl", small_stories(SMALL[15:], 2 + port % 27, tag=str(port)))
+        rng = random.Random(port)  # new places each run: new stories, so the ingest writes briefs too
+        heads = ["Ar", "Bel", "Cor", "Dun", "El", "Fen", "Gor", "Hal", "Ist", "Kel"]
+        tails = ["brook", "mere", "ford", "wick", "stead", "holm", "by", "ton"]
+        places = [f"{rng.choice(heads)}{rng.choice(tails)} {rng.choice(heads)}{rng.choice(tails)}" for _ in range(15)]
+        more = write_jsonl(work / f"more-{port}.jsonl", small_stories(
+            [(place, SMALL[n][1]) for n, place in enumerate(places)], 2 + port % 27, tag=str(port)))
         seconds = min(args.seconds, 60.0)
         t0 = time.monotonic()
         ingest = subprocess.Popen(["true"] if args.no_ingest else [*CLI, "ingest", str(more), "--db", str(args.db),
