@@ -337,6 +337,7 @@ def cmd_stories_list(args: argparse.Namespace) -> int:
 
 # -- serve: the web app (crossbrief.web; docs/web.md) ------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
+    import ipaddress
     import socket
 
     _at_least("--port", args.port, 0)
@@ -361,6 +362,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as err:
         raise UsageError(f"cannot listen on {args.host}:{args.port} ({err.strerror or err})") from None
     host, port = sock.getsockname()[:2]
+    if not ipaddress.ip_address(host).is_loopback:
+        _say(f"warning: listening on {host}, not only this machine: anyone who can reach it can read the store")
     _say(f"serving {_db(args)} on http://{host}:{port}/ (Ctrl-C stops)")
     config = uvicorn.Config(app, log_level="warning", limit_concurrency=args.max_connections,
                             timeout_keep_alive=5, timeout_graceful_shutdown=5, access_log=False)
