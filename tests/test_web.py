@@ -260,6 +260,8 @@ def test_every_page_has_a_strict_csp_and_no_inline_script(client: httpx.Client):
         assert scripts == ['<script src="/static/app.js" defer>'], url  # no other script, none inline
         assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", r.text.replace(
             "href=\"http", "")), url  # no asset from elsewhere
+        for link in re.findall(r'<a href="https?://[^>]*>', r.text):  # links out: no opener, no referrer
+            assert 'rel="noopener noreferrer"' in link, link
     assert client.get("/static/app.js").status_code == 200 and client.get("/static/app.css").status_code == 200
 
 
