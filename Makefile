@@ -14,7 +14,7 @@ DISTILL_PY := $(DISTILL_VENV)/bin/python
 DISTILL_STAMP := $(DISTILL_VENV)/.installed
 STATIC_MODEL := $(VENV)/share/crossbrief/static-minilm-l6
 
-.PHONY: demo test pytest lint typecheck layers check bench clean static-encoder
+.PHONY: demo serve test pytest lint typecheck layers check bench clean static-encoder
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ demo: $(STAMP) $(STATIC_MODEL)
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood -o brief.html
 	$(VENV)/bin/crossbrief brief examples/vell-valley-flood
 	$(VENV)/bin/crossbrief stories examples/feed.jsonl -o stories.jsonl
+	# The web app (docs/web.md): a store of the examples, then `make serve`.
+	$(VENV)/bin/crossbrief ingest examples/vell-valley-flood examples/feed.jsonl --db demo.db -q
+	@echo "web app: make serve, then open http://127.0.0.1:8000"
+
+# The web app over the demo store (made by `make demo`), on http://127.0.0.1:8000 until Ctrl-C.
+serve: $(STAMP)
+	$(VENV)/bin/crossbrief serve --db demo.db
 
 # The whole suite: the tests first (the slow part, and the one that says most), then the static
 # checks. `make check` is the static checks alone (seconds).

@@ -335,6 +335,46 @@ def cmd_stories_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- serve: the web app (crossbrief.web; docs/web.md) ------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    import ipaddress
+    import socket
+
+    _at_least("--port", args.port, 0)
+    if args.port > 65535:
+        raise UsageError(f"--port {args.port}: a port is 0 to 65535")
+    try:
+        import uvicorn
+
+        from crossbrief.web import WebSettings, create_app
+    except ImportError as err:
+        raise UsageError(f"crossbrief serve needs the web dependencies ({err.name} is missing): "
+                         "pip install crossbrief") from None
+    app = create_app(WebSettings(db=_db(args)))  # a missing or foreign store: InputError, one line
+    try:
+        info = socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(info[0], socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit it: without, a response's header and body writes wait on
+        # the client's delayed ACK (40 ms per request on a kept-alive connection).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind(info[4])
+    except OSError as err:
+        raise UsageError(f"cannot listen on {args.host}:{args.port} ({err.strerror or err})") from None
+    host, port = sock.getsockname()[:2]
+    if not ipaddress.ip_address(host).is_loopback:
+        _say(f"warning: listening on {host}, not only this machine: anyone who can reach it can read the store")
+    _say(f"serving {_db(args)} on http://{host}:{port}/ (Ctrl-C stops)")
+    config = uvicorn.Config(app, log_level="warning", limit_concurrency=args.max_connections,
+                            timeout_keep_alive=5, timeout_graceful_shutdown=5, access_log=False)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: that is the way to stop
+        pass
+    _say("stopped")
+    return EXIT_OK
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     import copy
     import json
@@ -565,6 +605,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true", help="one round, then exit (for cron and tests)")
     p.add_argument("--no-briefs", action="store_true", help="store and group only; do not rebuild briefs")
     p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("serve", help="serve the store's stories, briefs and articles as web pages and a JSON API")
+    p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    p.add_argument("--max-connections", type=int, default=1000, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("analyze", aliases=["analyse"], help="figures, quotes, entities and dates of one article")
     p.add_argument("input", metavar="FILE")

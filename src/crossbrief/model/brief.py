@@ -18,6 +18,9 @@ class SummarySentence:
     also: list[str] = field(default_factory=list)  # ids of other articles reporting the same content
     differ: list[str] = field(default_factory=list)  # ids of articles reporting it with other figures
     score: float = 0.0
+    # For each article of `also` and `differ`: the index of its sentence that reports the content,
+    # so a reader can check the citation against that outlet's own words.
+    support: dict[str, int] = field(default_factory=dict)
 
     @property
     def cites(self) -> list[str]:

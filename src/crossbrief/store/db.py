@@ -22,8 +22,8 @@ from typing import Any
 
 from crossbrief.errors import InputError
 from crossbrief.ingest.urls import canonical_url
-from crossbrief.model import Article, Brief
-from crossbrief.model.serialise import to_plain
+from crossbrief.model import Article, Brief, Removal
+from crossbrief.model.serialise import from_plain, to_plain
 from crossbrief.store import schema
 
 DEFAULT_DB = "crossbrief.db"
@@ -329,6 +329,81 @@ class Store:
         if not row:
             return None
         return StoredBrief(row[0], row[1], json.loads(row[2]), row[3], row[4])
+
+    # -- reads for the web app (src/crossbrief/web) -------------------------------------------------
+    def stories_page(
+        self, limit: int, offset: int = 0, *, outlet: str = "", since: str = "", until: str = ""
+    ) -> tuple[list[StoryRow], int]:
+        """One page of stories, the latest updated first, and how many match in all. `outlet`: only
+        stories with an article from it; `since`/`until` (ISO dates): only stories whose date span
+        meets [since, until] (stories without dates are left out by either)."""
+        where, params = [], []
+        if outlet:
+            where.append("id IN (SELECT m.story FROM story_members m JOIN articles a ON a.id = m.article "
+                         "WHERE a.outlet = ?)")
+            params.append(outlet)
+        if since:
+            where.append("last >= ?")
+            params.append(since)
+        if until:
+            where.append("first <= ?")
+            params.append(until)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = int(self._one("SELECT count(*) FROM stories" + clause, tuple(params))[0])
+        rows = self.conn.execute(
+            "SELECT id, label, first, last, size, updated_at FROM stories" + clause
+            + " ORDER BY updated_at DESC, id LIMIT ? OFFSET ?", (*params, limit, offset),
+        ).fetchall()
+        return [StoryRow(*r) for r in rows], total
+
+    def story_articles_meta(self, story_ids: Iterable[str]) -> dict[str, list[tuple[str, str, str | None]]]:
+        """(article id, outlet, date) of each member of the given stories, in arrival order, without
+        reading their text: what a list of stories shows (outlets, articles per day)."""
+        ids = list(story_ids)
+        out: dict[str, list[tuple[str, str, str | None]]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        rows = self.conn.execute(
+            "SELECT m.story, a.id, a.outlet, a.date FROM story_members m JOIN articles a ON a.id = m.article "
+            f"WHERE m.story IN ({', '.join('?' * len(ids))}) ORDER BY m.position", ids,
+        ).fetchall()
+        for story, article, outlet, date in rows:
+            out[story].append((article, outlet, date or None))
+        return out
+
+    def outlets(self, limit: int = 500) -> list[str]:
+        """The outlets of the stored articles, by name (at most `limit`)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT outlet FROM articles WHERE outlet != '' ORDER BY outlet LIMIT ?", (limit,)
+        )
+        return [r[0] for r in rows]
+
+    def stories_of_articles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id -> the story it is in, for those of `article_ids` that are in one."""
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT article, story FROM story_members WHERE article IN ({', '.join('?' * len(ids))})", ids
+        )
+        return {a: s for a, s in rows}
+
+    def removed_of(self, article_id: str) -> list[Removal]:
+        """What cleaning removed from the article, and why (in order)."""
+        row = self._one("SELECT removed FROM articles WHERE id = ?", (article_id,))
+        return [from_plain(Removal, r) for r in json.loads(row[0] or "[]")] if row else []
+
+    def brief_json(self, story_id: str, version: int) -> str | None:
+        """The stored JSON text of one version of the story's brief, unparsed (None if there is none)."""
+        row = self._one("SELECT json FROM briefs WHERE story = ? AND version = ?", (story_id, version))
+        return str(row[0]) if row else None
+
+    def brief_versions(self, story_id: str) -> list[tuple[int, str]]:
+        """(version, built_at) of every brief of the story, the latest first."""
+        rows = self.conn.execute(
+            "SELECT version, built_at FROM briefs WHERE story = ? ORDER BY version DESC", (story_id,)
+        )
+        return [(int(v), str(b)) for v, b in rows]
 
     # -- feeds --------------------------------------------------------------------------------------
     def add_feed(self, url: str, title: str = "") -> bool:

@@ -11,7 +11,7 @@ from crossbrief.errors import ModelFileError
 from crossbrief.model import Article, SummarySentence
 from crossbrief.summarise.budget import bundle_budget
 from crossbrief.summarise.bundle import unfinished
-from crossbrief.summarise.cite import cite
+from crossbrief.summarise.cite import supporting
 from crossbrief.summarise.citer import CitationModel, Judge, load_citation_model
 from crossbrief.summarise.decode import decode, story_order
 from crossbrief.summarise.features import build_bundle
@@ -87,10 +87,12 @@ def summarise(
     out: list[SummarySentence] = []
     for i in story_order(articles, bundle, chosen):
         s = bundle.sentences[i]
-        also, differ = cite(bundle, i, range(len(ids)), judge=judge)
+        also, differ = supporting(bundle, i, range(len(ids)), judge=judge)
+        support = {ids[b]: bundle.sentences[j].index for b, j in (*also, *differ)}
         out.append(
             SummarySentence(
-                s.text, s.article, s.index, [ids[b] for b in also], [ids[b] for b in differ], round(score_of[i], 4)
+                s.text, s.article, s.index, [ids[b] for b, _ in also], [ids[b] for b, _ in differ],
+                round(score_of[i], 4), support,
             )
         )
     return out
