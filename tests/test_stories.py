@@ -116,6 +116,33 @@ def test_pieces_with_a_state_group_as_one_go(tmp_path, signer):
     assert len(saved.load(state).assignments) == len(rows)
 
 
+def test_an_older_backfill_after_newer_articles_groups_as_it_would_alone(tmp_path, signer):
+    """A feed's archive often arrives after newer news: its stories (and its undated items) must
+    not be split because the clock has moved on."""
+    rows = _events()
+    # Two years later the same stories are told again (near-copies, another text: other articles).
+    newer = [
+        dict(r, id=f"new-{r['id']}", date=f"{int(r['date'][:4]) + 2}{r['date'][4:]}", text="Two years on. " + r["text"])
+        for r in rows[:20] if r.get("date")
+    ]
+    alone = tmp_path / "alone.jsonl"
+    run_stories([str(_jsonl(tmp_path / "old.jsonl", rows))], str(alone), signer=signer, progress=False)
+    after = tmp_path / "after.jsonl"
+    run_stories([str(_jsonl(tmp_path / "newer.jsonl", newer)), str(tmp_path / "old.jsonl")], str(after),
+                signer=signer, progress=False)
+    grouped_alone, _ = _lines(alone)
+    grouped_after, _ = _lines(after)
+
+    def partition(assigned: dict[str, dict]) -> set[frozenset[str]]:
+        members: dict[str, set[str]] = {}
+        for i, a in assigned.items():
+            if not i.startswith("new-"):
+                members.setdefault(a["story"], set()).add(i)
+        return {frozenset(m) for m in members.values()}
+
+    assert partition(grouped_after) == partition(grouped_alone)
+
+
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "crossbrief.cli", "stories", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)

@@ -46,6 +46,10 @@ WINDOW_DAYS = 10  # earlier articles further apart than this in time propose not
 CHUNK = 512  # articles whose similarities are computed in one matrix product
 SCORED = 5  # candidate stories scored in full, the nearest first
 NEAREST_MEMBERS = 50  # a story's nearest member is looked for among its latest this many
+# A story stays open while one of the latest this many articles joined it, however old its dates:
+# a feed's archive ingested after newer articles (an older backfill) is then grouped as it would
+# be on its own, instead of every old article starting a story of its own behind the clock.
+RECENT_ARRIVALS = 2_000
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ class Story:
     last: int | None = None
     outlets: Counter[str] = field(default_factory=Counter)
     open: bool = True  # False once no new article can join (profiles dropped)
+    touched: int = 0  # the arrival number of its latest member (see RECENT_ARRIVALS)
 
     @property
     def size(self) -> int:
@@ -222,6 +227,11 @@ class StoryGrouper:
         self.assignments: dict[str, Assignment] = {}  # by article id, in arrival order
         self.signatures: dict[str, Signature] = {}  # by article id (kept for labels and states)
         self.clock: int | None = None  # the latest publication date seen
+        self.arrivals = 0  # articles placed so far (copies included, duplicates not)
+        # The date of the latest *dated arrival*: an undated article is taken to be from then. Not
+        # the clock (the latest date ever seen): in an older backfill after newer articles, an
+        # undated item belongs with the backfill's time, not with the newest news.
+        self.latest_dated: int | None = None
         # The search index: one row per grouped (non-duplicate) article, in arrival order.
         self._vectors = np.zeros((0, 0), dtype=np.float32)  # centred, unit length
         self._days = np.zeros(0, dtype=np.float64)  # effective day (NaN: undated, before any date)
@@ -275,7 +285,7 @@ class StoryGrouper:
         return stacked[rows - blocks[0][0]]
 
     def _effective_day(self, sig: Signature) -> float:
-        day = sig.day if sig.day is not None else self.clock
+        day = sig.day if sig.day is not None else self.latest_dated
         return float(day) if day is not None else math.nan
 
     def restore(self, replay: Sequence[tuple[Signature, Assignment]], clock: int | None) -> None:
@@ -294,6 +304,7 @@ class StoryGrouper:
                 stories.append(story.id)
                 if sig.day is not None:
                     self.clock = sig.day if self.clock is None else max(self.clock, sig.day)
+                    self.latest_dated = sig.day
             self._append_rows(sigs, vectors, days, stories)
         self.clock = clock
         self._close_stale()
@@ -321,7 +332,9 @@ class StoryGrouper:
         if self._rows:
             dated = [d for s in fresh if (d := s.day) is not None]
             if dated and self.clock is not None:
-                low = min(min(dated), self.clock) - WINDOW_DAYS
+                # An undated article of the chunk is taken to be from the latest dated arrival.
+                since = self.latest_dated if self.latest_dated is not None else self.clock
+                low = min(min(dated), since) - WINDOW_DAYS
                 days = self._days[: self._rows]
                 rows = rows[np.isnan(days) | (days >= low)]
         if len(rows):
@@ -349,6 +362,7 @@ class StoryGrouper:
             chunk_days.append(day)
             if sig.day is not None:
                 self.clock = sig.day if self.clock is None else max(self.clock, sig.day)
+                self.latest_dated = sig.day
             j += 1
         self._append_rows(fresh, vectors, chunk_days, [self.assignments[s.id].story for s in fresh], terms)
         self._close_stale()
@@ -370,7 +384,11 @@ class StoryGrouper:
         chunk_days: list[float],
     ) -> Assignment:
         original = self.copies.original_of(sig.minhash, sig.shingles)
-        if original is not None and self._joinable(copied := self.stories[self.assignments[original].story]):
+        if (
+            original is not None
+            and self._joinable(copied := self.stories[self.assignments[original].story])
+            and ((gap := copied.gap(sig.day)) is None or gap <= WINDOW_DAYS + self.model.grace_days)
+        ):
             # A reprint joins its original's story, while that story is still open: the same text
             # run again months later is news again, and is grouped as any article is.
             return self._record(sig, vector, row, copied, copy_of=original, probability=None)
@@ -420,11 +438,14 @@ class StoryGrouper:
 
     def _joinable(self, story: Story) -> bool:
         """Can a new article still join `story`? Not once its latest member is further back than
-        the window and the time decay's grace allow (checked here for every decision, whenever its
+        the window and the time decay's grace allow and none of the latest RECENT_ARRIVALS
+        articles joined it (checked here for every decision, whenever its
         profile is dropped, so the grouping does not depend on how the stream was cut in chunks)."""
         if not story.open:
             return False
         if story.last is None or self.clock is None:
+            return True
+        if story.touched > self.arrivals - RECENT_ARRIVALS:
             return True
         return story.last >= self.clock - WINDOW_DAYS - self.model.grace_days - 1
 
@@ -432,6 +453,8 @@ class StoryGrouper:
         self, sig: Signature, vector: np.ndarray, row: int, story: Story, copy_of: str | None, probability: float | None
     ) -> Assignment:
         story.add(sig, vector, row, copy=copy_of is not None)
+        self.arrivals += 1
+        story.touched = self.arrivals
         self._pending[row] = story.id
         self.copies.add(sig.id, sig.minhash, sig.shingles)
         self.signatures[sig.id] = sig
