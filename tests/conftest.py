@@ -1,7 +1,10 @@
-"""Shared fixtures: where the real samples and the bundled examples live; a local HTTP server."""
+"""Shared fixtures: where the real samples and the bundled examples live; a local HTTP server;
+Debian's headless Chromium (driven by Playwright) and where browser tests keep screenshots."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "vell-valley-flood"
 # The real scraped samples are read in place, never copied into the repository.
 SAMPLES = ROOT.parent / "shared" / "samples" / "aleppo"
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
+ARTIFACTS = Path(os.environ.get("CROSSBRIEF_TEST_ARTIFACTS") or ROOT / "tests" / "artifacts")
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +55,16 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium through Playwright (`executable_path`: no browser downloaded)."""
+    if CHROMIUM is None:
+        pytest.skip("no headless Chromium installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()

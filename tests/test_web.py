@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,16 +23,13 @@ import httpx
 import pytest
 from markupsafe import escape
 
-from conftest import ROOT
+from conftest import ARTIFACTS, ROOT
 from crossbrief import settings
 from crossbrief.cli import main
 from crossbrief.model.schema import brief_from_dict
-from crossbrief.web import WebSettings, create_app
+from crossbrief.web import WebSettings, create_app, server_config
 from web_site import FERRY_NOISE, OUTLET_HOSTS, PAYLOAD_OUTLET, PAYLOAD_TITLE, PAYLOAD_URL, ferry_jsonl
 from web_site import site as serve_site
-
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
-ARTIFACTS = Path(os.environ.get("CROSSBRIEF_TEST_ARTIFACTS") or ROOT / "tests" / "artifacts")
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +60,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base(db: Path) -> Iterator[str]:
-    """The app from create_app, served by uvicorn on 127.0.0.1 for the module's tests."""
+    """The app from create_app, served by uvicorn as `crossbrief serve` runs it (server_config), on
+    127.0.0.1 for the module's tests."""
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(WebSettings(db=db, per_page=20)), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    server = uvicorn.Server(server_config(create_app(WebSettings(db=db, per_page=20)), host="127.0.0.1",
+                                          port=port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -322,19 +319,7 @@ def test_serve_command_runs_and_reports_bad_input(db: Path, tmp_path: Path, caps
         assert proc.wait(20) == 0
 
 
-# -- in the browser --------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if CHROMIUM is None:
-        pytest.skip("no headless Chromium installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
-
-
+# -- in the browser (the `browser` fixture: conftest.py) ---------------------------------------------
 def test_no_payload_runs_in_chromium(browser, client: httpx.Client, base: str):
     ferry = _stories(client)["ferry"]
     doc = client.get(f"/api/stories/{ferry['id']}").json()

@@ -346,11 +346,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from crossbrief.web import WebSettings, create_app
+        from crossbrief.web import WebSettings, create_app, server_config
     except ImportError as err:
         raise UsageError(f"crossbrief serve needs the web dependencies ({err.name} is missing): "
                          "pip install crossbrief") from None
-    app = create_app(WebSettings(db=_db(args)))  # a missing or foreign store: InputError, one line
+    if not args.request_timeout > 0:
+        raise UsageError(f"--request-timeout {args.request_timeout}: must be over 0 seconds")
+    # A missing or foreign store: InputError, one line.
+    app = create_app(WebSettings(db=_db(args), request_timeout=args.request_timeout))
     try:
         info = socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)[0]
         sock = socket.socket(info[0], socket.SOCK_STREAM)
@@ -365,8 +368,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not ipaddress.ip_address(host).is_loopback:
         _say(f"warning: listening on {host}, not only this machine: anyone who can reach it can read the store")
     _say(f"serving {_db(args)} on http://{host}:{port}/ (Ctrl-C stops)")
-    config = uvicorn.Config(app, log_level="warning", limit_concurrency=args.max_connections,
-                            timeout_keep_alive=5, timeout_graceful_shutdown=5, access_log=False)
+    config = server_config(app, max_connections=args.max_connections)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: that is the way to stop
@@ -610,6 +612,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="the store (default: crossbrief.db here)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    p.add_argument("--request-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="close a connection whose request has not fully arrived this long after it opened or "
+                        "after the previous response (default 10; slow or stalled clients)")
     p.add_argument("--max-connections", type=int, default=1000, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
 

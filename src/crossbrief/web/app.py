@@ -61,6 +61,9 @@ class WebSettings:
     brief_cache: int = 32  # parsed briefs kept in memory
     response_cache: int = 256  # rendered pages and API answers kept (0: none), ...
     response_cache_bytes: int = 64 * 1024 * 1024  # ... within this many bytes
+    # Seconds a client has to send a request, from connecting or from the previous response;
+    # then the connection is closed (slow or stalled clients; web.server, which runs the app).
+    request_timeout: float = 10.0
 
 
 class _Stores:
