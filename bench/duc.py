@@ -132,10 +132,10 @@ def run_duc(path: str, words: int, limit: int | None = None, systems: Sequence[s
 
 def run_solve(path: str, words: int, limit: int | None = None) -> dict:
     """Time the concept ILP (build and solve) on every cluster's readable bundle."""
+    from crossbrief.runners.jsonl import read_clusters
     from crossbrief.summarise.concepts import ilp_decode
     from crossbrief.summarise.documents import articles_from_documents, batch_encoder
     from crossbrief.summarise.features import build_bundle
-    from crossbrief.runners.jsonl import read_clusters
 
     encoder = batch_encoder()
     times, fallbacks, sizes = [], 0, []
