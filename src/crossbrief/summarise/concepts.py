@@ -46,9 +46,11 @@ GAP = 0.01  # relative optimality gap at which HiGHS stops
 TIME_LIMIT = 1.0  # seconds for building and solving the program together
 
 
-def concept_weights(texts: Sequence[str], articles: Sequence[str]) -> tuple[list[set], dict[tuple[str, ...], float]]:
+def concept_weights(
+    texts: Sequence[str], articles: Sequence[str], word_weight: float = WORD_WEIGHT
+) -> tuple[list[set], dict[tuple[str, ...], float]]:
     """Each sentence's concepts, and the weight of every concept enough articles use (the number
-    of articles using it; a content word at WORD_WEIGHT of that)."""
+    of articles using it; a content word at `word_weight` of that)."""
     concepts = [concepts_of(t) for t in texts]
     using: dict[tuple[str, ...], set[str]] = {}
     for article, found in zip(articles, concepts):
@@ -56,7 +58,7 @@ def concept_weights(texts: Sequence[str], articles: Sequence[str]) -> tuple[list
             using.setdefault(c, set()).add(article)
     least = min(MIN_ARTICLES, len(set(articles)))
     weight = {
-        c: len(arts) * (WORD_WEIGHT if len(c) == 1 else 1.0) for c, arts in using.items() if len(arts) >= least
+        c: len(arts) * (word_weight if len(c) == 1 else 1.0) for c, arts in using.items() if len(arts) >= least
     }
     return concepts, weight
 
