@@ -17,20 +17,20 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 SYSTEMS = ("crossbrief", "greedy", "lead", "tfidf-mmr", "lexrank", "textrank")
 
 
-def _tokens(text: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _tokenizer():
     from rouge_score import tokenizers
 
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        _TOKENIZER = tokenizers.DefaultTokenizer(use_stemmer=True)
-    return _TOKENIZER.tokenize(text)
+    return tokenizers.DefaultTokenizer(use_stemmer=True)
 
 
-_TOKENIZER = None
+def _tokens(text: str) -> list[str]:
+    return _tokenizer().tokenize(text)
 
 
 def _ngrams(tokens: Sequence[str], n: int) -> Counter:

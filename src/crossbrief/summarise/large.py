@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from crossbrief.summarise.bundle import Bundle, predecessors
-from crossbrief.summarise.concepts import concept_weights
+from crossbrief.summarise.concepts import MIN_WORDS, concept_weights
 from crossbrief.summarise.decode import repeats, word_trigrams
 from crossbrief.summarise.features import FEATURES
 from crossbrief.summarise.filters import needs_antecedent
@@ -29,7 +29,7 @@ LARGE_BUNDLE = 100  # candidates; no Multi-News bundle has more than ~80
 # the most central candidates (see narrow).
 CONCEPT_MIN_BUNDLE_ARTICLES = 6
 CONCEPT_WORD_WEIGHT = 0.5  # a content word counts half a bigram
-CONCEPT_MIN_WORDS = 12  # in large bundles, short sentences are mostly datelines and fragments
+CONCEPT_MIN_WORDS = MIN_WORDS  # the ILP's: in large bundles, short sentences are mostly datelines and fragments
 CONCEPT_LENGTH_POWER = 0.8
 
 
