@@ -2,10 +2,15 @@
 
     python bench/rouge.py eval DATA.jsonl.gz [--words N] [--limit K] [--json OUT.json] [--systems a,b]
     python bench/rouge.py speed DATA.jsonl.gz [--words N] [--limit K]
+    python bench/rouge.py duc DUC.jsonl.gz --words N [--limit K] [--systems a,b]
+    python bench/rouge.py solve DUC.jsonl.gz --words N [--limit K]
 
 `eval` prints crossbrief beside the baselines (see crossbrief.learn.evaluate); `speed` times
 `crossbrief batch` (segmentation, encoding, selection, citations, JSON) on the clusters and
-reports clusters/s; run it under `/usr/bin/time -v` for the peak memory.
+reports clusters/s; run it under `/usr/bin/time -v` for the peak memory. `duc` scores full-length
+clusters as the DUC evaluations do (jackknifed ROUGE-1/2 recall, summaries cut to N words; see
+bench/duc.py) for crossbrief, its greedy concept decoder and the baselines; `solve` times the
+concept ILP per bundle.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["eval", "speed"])
+    parser.add_argument("mode", choices=["eval", "speed", "duc", "solve"])
     parser.add_argument("data")
     parser.add_argument("--words", type=int, default=None)
     parser.add_argument("--limit", type=int, default=None)
@@ -33,7 +38,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated systems to score (default: crossbrief and every baseline)")
     args = parser.parse_args(argv)
 
-    if args.mode == "eval":
+    if args.mode in ("duc", "solve"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import duc  # bench/duc.py (bench/ is not a package)
+
+        if args.words is None:
+            parser.error(f"{args.mode} needs --words")
+        if args.mode == "duc":
+            systems = args.systems.split(",") if args.systems else duc.SYSTEMS
+            result = duc.run_duc(args.data, args.words, args.limit, systems)
+        else:
+            result = duc.run_solve(args.data, args.words, args.limit)
+    elif args.mode == "eval":
         from crossbrief.learn.evaluate import run_eval
 
         systems = args.systems.split(",") if args.systems else None

@@ -211,6 +211,11 @@ def test_pronoun_led_sentences_only_follow_their_antecedent():
     assert needs_antecedent("They said the road would reopen on Friday.")
     assert needs_antecedent("“This is not over,” the mayor said.")  # the quotation's first word counts
     assert not needs_antecedent("Thousands of residents returned home on Tuesday.")
+    # Contracted openers point back too (found in the blind side-by-side, 2026-12-03).
+    assert needs_antecedent("He's expected to appear in court next week.")
+    assert needs_antecedent("That’s down from 40 percent a year ago.")
+    assert needs_antecedent("They're still searching the hills north of the town.")
+    assert not needs_antecedent("Here's what residents were told on Tuesday.")
 
 
 def test_brief_keeps_pronoun_led_sentences_next_to_their_antecedent(tmp_path):

@@ -47,10 +47,19 @@ def is_dangling(text: str) -> bool:
 _ANAPHORIC = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them", "this", "these", "those"}
 
 
+# A contracted opener ("He's", "That's", "They’re") points back as much as the bare pronoun. Only
+# the readable rule strips it; the selector's `is_dangling` feature keeps the form it was trained on.
+_CONTRACTION = re.compile(r"['’](?:s|re|ll|d|ve|m)$")
+
+
 def needs_antecedent(text: str) -> bool:
     """True when the sentence opens with a pronoun or demonstrative ("He said ...", "This means
-    ..."): in a summary it reads only right after the sentence before it in its article."""
-    return _opener(text) in _ANAPHORIC
+    ...", "That's ..."): in a summary it reads only right after the sentence before it in its
+    article."""
+    opener = _opener(text)
+    bare = _CONTRACTION.sub("", opener)
+    # A bare "That" often opens a noun phrase ("That decision ..."); "That's" always points back.
+    return bare in _ANAPHORIC or (bare == "that" and bare != opener)
 
 
 def suitable(text: str) -> bool:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from crossbrief.summarise.bundle import Bundle, predecessors
+from crossbrief.summarise.concepts import MIN_WORDS, concept_weights
 from crossbrief.summarise.decode import repeats, word_trigrams
 from crossbrief.summarise.features import FEATURES
 from crossbrief.summarise.filters import needs_antecedent
-from crossbrief.summarise.words import concepts_of, words_of
+from crossbrief.summarise.words import words_of
 
 # The selector was trained on Multi-News bundles: at most ~75 candidate sentences from 2-7 truncated
 # articles. In a much larger bundle (DUC: 25 full articles, ~700 candidates) it ranks sentences unlike
@@ -27,27 +28,17 @@ LARGE_BUNDLE = 100  # candidates; no Multi-News bundle has more than ~80
 # 38.2; 39.4 vs 37.8 at k = 8). Fewer, long articles (a typical brief) keep the selector, ranking only
 # the most central candidates (see narrow).
 CONCEPT_MIN_BUNDLE_ARTICLES = 6
-CONCEPT_MIN_ARTICLES = 3  # a concept counts only if this many articles use it (fewer with fewer articles)
 CONCEPT_WORD_WEIGHT = 0.5  # a content word counts half a bigram
-CONCEPT_MIN_WORDS = 12  # in large bundles, short sentences are mostly datelines and fragments
+CONCEPT_MIN_WORDS = MIN_WORDS  # the ILP's: in large bundles, short sentences are mostly datelines and fragments
 CONCEPT_LENGTH_POWER = 0.8
 
 
 def concept_decode(bundle: Bundle, budget: int, require_antecedent: bool = False) -> list[int]:
     """Greedy budgeted concept coverage (see above); indices into `bundle.sentences`."""
     pool = [i for i in bundle.candidates if words_of(bundle.sentences[i].text) >= CONCEPT_MIN_WORDS]
-    concepts = [concepts_of(bundle.sentences[i].text) for i in pool]
-    articles_using: dict[tuple[str, ...], set[str]] = {}
-    for i, found in zip(pool, concepts):
-        for c in found:
-            articles_using.setdefault(c, set()).add(bundle.sentences[i].article)
-    n_articles = len({bundle.sentences[i].article for i in pool})
-    min_articles = min(CONCEPT_MIN_ARTICLES, n_articles)
-    weight = {
-        c: len(arts) * (CONCEPT_WORD_WEIGHT if len(c) == 1 else 1.0)
-        for c, arts in articles_using.items()
-        if len(arts) >= min_articles
-    }
+    concepts, weight = concept_weights(
+        [bundle.sentences[i].text for i in pool], [bundle.sentences[i].article for i in pool], CONCEPT_WORD_WEIGHT
+    )
     lengths = [words_of(bundle.sentences[i].text) for i in pool]
     cost = np.array(lengths, dtype=float) ** CONCEPT_LENGTH_POWER
     covered: set[tuple[str, ...]] = set()

@@ -13,6 +13,7 @@ from crossbrief.summarise.budget import bundle_budget
 from crossbrief.summarise.bundle import unfinished
 from crossbrief.summarise.cite import supporting
 from crossbrief.summarise.citer import CitationModel, Judge, load_citation_model
+from crossbrief.summarise.concepts import ilp_decode
 from crossbrief.summarise.decode import decode, story_order
 from crossbrief.summarise.features import build_bundle
 from crossbrief.summarise.large import CONCEPT_MIN_BUNDLE_ARTICLES, LARGE_BUNDLE, concept_decode, narrow
@@ -27,6 +28,7 @@ def summarise(
     readable: bool = False,
     selector: Selector | None | Literal[False] = False,
     citer: CitationModel | None | Literal[False] = False,
+    concept_solver: Literal["ilp", "greedy"] = "ilp",
 ) -> list[SummarySentence]:
     """The cited extractive summary of a bundle of cleaned, segmented articles.
 
@@ -38,6 +40,9 @@ def summarise(
     after the sentence before it in its article, and no unfinished last sentence of a cut-off
     article (`unfinished`). `crossbrief brief` sets it, `batch --readable` too; by default batch
     and evaluation do not, because the rules cost ROUGE (see docs/benchmarks.md).
+    In bundles far larger than the selector's training ones (`large`), sentences are chosen by
+    concept coverage: the exact ILP (`concepts`), or with `concept_solver="greedy"` the greedy
+    decoder (the ILP's fallback when HiGHS runs out of time; kept selectable for benchmarks).
     Deterministic: the same articles give the same summary.
     """
     articles = list(articles)
@@ -75,7 +80,9 @@ def summarise(
     chosen: list[int] = []
     if len(bundle.candidates) > LARGE_BUNDLE:
         if len({bundle.sentences[i].article for i in bundle.candidates}) >= CONCEPT_MIN_BUNDLE_ARTICLES:
-            chosen = concept_decode(bundle, budget, require_antecedent=readable)
+            # The exact concept ILP; the greedy coverage when HiGHS runs out of time.
+            found = ilp_decode(bundle, budget, require_antecedent=readable) if concept_solver == "ilp" else None
+            chosen = found if found is not None else concept_decode(bundle, budget, require_antecedent=readable)
         if not chosen:
             scores = narrow(bundle, scores, budget)
     chosen = chosen or decode(bundle, scores, budget, require_antecedent=readable)
