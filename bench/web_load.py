@@ -33,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -219,15 +221,47 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def served(db: Path, *options: str) -> Iterator[int]:
+    """`crossbrief serve --db DB [options]` in a process of its own on a free port of 127.0.0.1;
+    yields the port once the server answers, and stops it (Ctrl-C, as a user would) at the end."""
+    port = free_port()
+    server = subprocess.Popen([*CLI, "serve", "--db", str(db), "--port", str(port), *options], env=ENV,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        print(server.stderr.readline().strip(), flush=True)  # "serving DB on http://127.0.0.1:PORT/"
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            for _ in range(300):
+                try:
+                    client.get("/api/stories")
+                    break
+                except httpx.TransportError:
+                    if server.poll() is not None:
+                        raise RuntimeError(f"crossbrief serve exited {server.returncode}") from None
+                    time.sleep(0.1)
+        yield port
+    finally:
+        server.send_signal(2)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def load(port: int, urls: list[str], clients: int, seconds: float) -> tuple[list[float], list[str], int]:
+async def load(port: int, urls: list[str], clients: int, seconds: float,
+               done: Callable[[], bool] | None = None) -> tuple[list[float], list[str], int]:
     """`clients` keep-alive HTTP/1.1 connections, each asking for one URL after another (chosen at
-    random) until `seconds` are up. A bare asyncio client: httpx's async client costs so much CPU
-    per request that on two cores it, not the server, would be what is measured."""
+    random) until `seconds` are up, or sooner once `done()` is true. A bare asyncio client: httpx's
+    async client costs so much CPU per request that on two cores it, not the server, would be what
+    is measured. Returns the latencies, the errors (any status but 200, or a transport error) and
+    the number of requests."""
     latencies: list[float] = []
     errors: list[str] = []
     stop = time.monotonic() + seconds
@@ -235,7 +269,7 @@ async def load(port: int, urls: list[str], clients: int, seconds: float) -> tupl
     async def one_client(k: int) -> None:
         rng = random.Random(k)
         reader = writer = None
-        while time.monotonic() < stop:
+        while time.monotonic() < stop and not (done and done()):
             url = rng.choice(urls)
             t = time.perf_counter()
             try:
@@ -265,6 +299,30 @@ async def load(port: int, urls: list[str], clients: int, seconds: float) -> tupl
     return latencies, errors, len(latencies)
 
 
+def load_while_ingesting(port: int, urls: list[str], clients: int, seconds: float, articles: Path, db: Path,
+                         until_ingested: bool = False) -> tuple[list[float], list[str], int, int | None, str]:
+    """`load` while a `crossbrief ingest ARTICLES --db DB` process writes to the server's store: for
+    `seconds`, or (`until_ingested`) only until the ingest exits. The ingest is given 30 s from
+    its start and then stopped. Returns `load`'s figures, the ingest's exit code (None when it
+    was stopped) and its closing line."""
+    ingest = subprocess.Popen([*CLI, "ingest", str(articles), "--db", str(db), "-q"], env=ENV,
+                              stderr=subprocess.PIPE, text=True)
+    t0 = time.monotonic()
+    try:
+        latencies, errors, n = asyncio.run(load(port, urls, clients, seconds,
+                                                (lambda: ingest.poll() is not None) if until_ingested else None))
+        try:
+            code: int | None = ingest.wait(max(1.0, 30.0 - (time.monotonic() - t0)))
+        except subprocess.TimeoutExpired:
+            code = None
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
+        lines = (ingest.stderr.read() if ingest.stderr else "").strip().splitlines()
+        ingest.wait()
+    return latencies, errors, n, code, lines[-1] if lines else ""
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "crossbrief-web-bench.db")
@@ -278,20 +336,9 @@ def main() -> int:
         build_store(args.db, work)
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
 
-    port = free_port()
-    server = subprocess.Popen([*CLI, "serve", "--db", str(args.db), "--port", str(port)], env=ENV,
-                              stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert server.stderr is not None
-        print(server.stderr.readline().strip(), flush=True)
+    with served(args.db) as port:
+        base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, timeout=60) as client:
-            for _ in range(100):
-                try:
-                    client.get("/api/stories")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             stories = client.get("/api/stories", params={"per_page": 100}).json()["items"]
             big = max(stories, key=lambda s: s["size"])
             doc = client.get(f"/api/stories/{big['id']}").json()
@@ -335,32 +382,22 @@ def main() -> int:
             if writing and args.no_ingest:
                 break
             t0 = time.monotonic()
-            ingest = subprocess.Popen([*CLI, "ingest", str(more), "--db", str(args.db), "-q"], env=ENV,
-                                      stderr=subprocess.PIPE, text=True) if writing else None
-            latencies, errors, n = asyncio.run(load(port, urls, args.clients, seconds))
+            if writing:
+                latencies, errors, n, code, last = load_while_ingesting(port, urls, args.clients, seconds, more,
+                                                                        args.db)
+            else:
+                latencies, errors, n = asyncio.run(load(port, urls, args.clients, seconds))
             print(f"load {phase}: {args.clients} clients, {seconds:.0f} s, {n} requests ({n / seconds:.0f}/s), "
                   f"errors {len(errors)}, latency p50 {quantile(latencies, 0.5) * 1000:.0f} ms, "
                   f"p95 {quantile(latencies, 0.95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms", flush=True)
             for e in sorted(set(errors))[:10]:
                 print("  error:", e)
             failed = failed or bool(errors)
-            if ingest is not None:
-                try:
-                    code = ingest.wait(max(1.0, 30.0 - (time.monotonic() - t0)))
-                except subprocess.TimeoutExpired:
-                    ingest.kill()
-                    code = None
-                lines = (ingest.stderr.read() if ingest.stderr else "").strip().splitlines()
+            if writing:
                 print(f"  the ingest: exit {code}, finished {time.monotonic() - t0:.0f} s after the load began; "
-                      f"{lines[-1] if lines else ''}", flush=True)
+                      f"{last}", flush=True)
                 failed = failed or code not in (0, 1)
         return 1 if failed else 0
-    finally:
-        server.send_signal(2)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 if __name__ == "__main__":

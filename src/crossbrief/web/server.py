@@ -12,6 +12,13 @@ opens, and again from the end of each response, the client has `request_deadline
 finish sending its next request's head (and whatever body the previous one still owed). If it
 has not, the connection is closed. The deadline is absolute: bytes arriving slowly do not move
 it. It is not armed while the app handles a request, so a slow page is never cut off.
+
+The other way round, a client that asks and never reads the answer: once the socket's buffers
+are full, uvicorn keeps what is left of the answer in memory, and a closed connection stays open
+until that is sent (`transport.close()` waits for it), so the keep-alive timer and the deadline
+above would close nothing. So a connection whose writes have been stalled `request_deadline`
+seconds (the transport asked to pause writing and has not resumed) is aborted, and so is one
+whose deadline passes with an answer still unsent.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ class DeadlineH11Protocol(H11Protocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline_timer: asyncio.TimerHandle | None = None
+        self.write_stall_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -56,13 +64,35 @@ class DeadlineH11Protocol(H11Protocol):
         finished = self.cycle
         super().on_response_complete()
         # A pipelined request already buffered starts at once (a new cycle); otherwise the next
-        # request has the deadline from now.
-        if self.cycle is finished and not self.transport.is_closing():
+        # request has the deadline from now. Armed on a closing connection too: it may still be
+        # waiting to send the answer to a client that does not read.
+        if self.cycle is finished:
             self.arm_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.disarm_deadline()
+        self.end_write_stall()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self.write_stall_timer is None:
+            self.write_stall_timer = self.loop.call_later(self.request_deadline, self.write_stalled)
+
+    def resume_writing(self) -> None:
+        self.end_write_stall()
+        super().resume_writing()
+
+    def end_write_stall(self) -> None:
+        if self.write_stall_timer is not None:
+            self.write_stall_timer.cancel()
+            self.write_stall_timer = None
+
+    def write_stalled(self) -> None:
+        self.write_stall_timer = None
+        log.info("dropping a connection from %s: its answer could not be written for %g s (not read)", self.peer(),
+                 self.request_deadline)
+        self.transport.abort()  # close() would wait to send the rest: for ever
 
     def arm_deadline(self) -> None:
         self.disarm_deadline()
@@ -75,12 +105,20 @@ class DeadlineH11Protocol(H11Protocol):
 
     def deadline_passed(self) -> None:
         self.deadline_timer = None
+        if self.transport.get_write_buffer_size():  # an answer the client has not read yet
+            log.info("dropping a connection from %s: its answer is still unread after %g s", self.peer(),
+                     self.request_deadline)
+            self.transport.abort()
+            return
         if self.transport.is_closing():
             return
         if self.conn.their_state is not h11.IDLE or self.conn.trailing_data[0]:
-            log.info("closing a connection from %s: its request did not arrive within %g s",
-                     f"{self.client[0]}:{self.client[1]}" if self.client else "?", self.request_deadline)
+            log.info("closing a connection from %s: its request did not arrive within %g s", self.peer(),
+                     self.request_deadline)
         self.transport.close()
+
+    def peer(self) -> str:
+        return f"{self.client[0]}:{self.client[1]}" if self.client else "?"
 
 
 def deadline_protocol(seconds: float) -> type[DeadlineH11Protocol]:
