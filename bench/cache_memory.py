@@ -27,10 +27,10 @@ def child(articles: int, chars: int, cache_chars: int | None) -> None:
     from crossbrief.pipeline import Pipeline
     from sizes import news_text
 
-    pipeline = Pipeline() if cache_chars is None else Pipeline(cache_chars=cache_chars)
+    pipeline = Pipeline() if cache_chars is None else Pipeline(cache_chars=cache_chars, cache_tokens=cache_chars)
     for n in range(articles):
         pipeline.process(Article(raw_text=news_text(chars, seed=1000 + n), source=f"generated-{n}.txt"))
-    kept, held = pipeline.cache_info()
+    kept, held, _ = pipeline.cache_info()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"kept": kept, "chars": held, "peak_mb": round(peak)}))
 

@@ -228,7 +228,7 @@ def test_the_reuse_cache_is_bounded_by_text_as_well_as_by_count():
     budget = 2 * len(texts[0]) + 10  # room for two of them
     pipeline = Pipeline(cache_chars=budget)
     done = [pipeline.process(Article(raw_text=t, source=f"a{n}.txt"), analyse=False) for n, t in enumerate(texts)]
-    kept, chars = pipeline.cache_info()
+    kept, chars, _ = pipeline.cache_info()
     assert kept == 2 and chars <= budget
     # The latest ones are kept: processing them again returns the very same object.
     assert pipeline.process(Article(raw_text=texts[-1], source="again.txt"), analyse=False) is done[-1]
@@ -236,12 +236,29 @@ def test_the_reuse_cache_is_bounded_by_text_as_well_as_by_count():
     # An article longer than the whole budget is processed but not kept.
     small = Pipeline(cache_chars=10)
     small.process(Article(raw_text=texts[0], source="big.txt"), analyse=False)
-    assert small.cache_info() == (0, 0)
+    assert small.cache_info() == (0, 0, 0)
     # And the count still bounds it.
     counted = Pipeline(cache_articles=3)
     for n, t in enumerate(texts):
         counted.process(Article(raw_text=t, source=f"c{n}.txt"), analyse=False)
-    assert counted.cache_info()[0] == 3
+    assert counted.cache_info().articles == 3
+
+
+def test_the_reuse_cache_is_bounded_by_parsed_tokens():
+    """Memory follows parsed tokens, not characters: text thick with punctuation is held to the
+    token budget however few characters it has."""
+    from crossbrief.model import Article
+
+    texts = [TEXTS["harbour_a.txt"].replace("six hours", f"{n} hours") for n in range(2, 8)]
+    one = Pipeline().process(Article(raw_text=texts[0], source="one.txt")).analysis
+    tokens = sum(len(s.doc) for s in one.sentences)
+    pipeline = Pipeline(cache_tokens=2 * tokens + 5)  # room for two of them
+    done = [pipeline.process(Article(raw_text=t, source=f"t{n}.txt")) for n, t in enumerate(texts)]
+    info = pipeline.cache_info()
+    assert info.articles == 2 and 0 < info.tokens <= 2 * tokens + 5
+    assert pipeline.process(Article(raw_text=texts[-1], source="again.txt")) is done[-1]
+    # Articles that were never analysed hold no parse and are bounded by the other budgets.
+    assert Pipeline(cache_tokens=0).process(Article(raw_text=texts[0], source="u.txt"), analyse=False) is not None
 
 
 class CountingEncoder:

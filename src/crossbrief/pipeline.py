@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from crossbrief.errors import InputError
 from crossbrief.ingest.read import Limits, read_inputs
@@ -46,6 +46,19 @@ DEFAULT_CACHE_ARTICLES = 2_000  # processed articles kept (with their parses) fo
 # about 160 bytes per character of text (measured on 600 Multi-News documents), so ~320 MB. A count
 # alone would let 2,000 long articles hold gigabytes (the fuzz run reached 3.1 GB this way).
 DEFAULT_CACHE_CHARS = 2_000_000
+# ... and at most this many parsed tokens among them. Memory follows tokens, not characters: about
+# 770 bytes per token whatever the text (measured: 775 on Multi-News documents, 755 on text thick
+# with quotation marks, where a character of text costs 244 bytes against news's 149). So ~230 MB
+# of parses at most; for news (about 5 characters a token) the character bound is met first.
+DEFAULT_CACHE_TOKENS = 300_000
+
+
+class CacheInfo(NamedTuple):
+    """What the reuse cache holds: articles, characters of clean text, parsed tokens."""
+
+    articles: int
+    chars: int
+    tokens: int
 
 
 @dataclass
@@ -77,6 +90,7 @@ class Pipeline:
         selector: Any = False,
         cache_articles: int = DEFAULT_CACHE_ARTICLES,
         cache_chars: int = DEFAULT_CACHE_CHARS,
+        cache_tokens: int = DEFAULT_CACHE_TOKENS,
     ) -> None:
         self.settings = settings
         self._encoder = encoder
@@ -89,6 +103,8 @@ class Pipeline:
         self._cache_size = cache_articles
         self._cache_budget = cache_chars
         self._cache_chars = 0  # clean text held by the cached articles
+        self._cache_token_budget = cache_tokens
+        self._cache_tokens = 0  # parsed tokens held by the cached articles
 
     # -- resources, loaded on first use ----------------------------------------------------------
     def _resource(self, attr: str, unset: Any, load: Callable[[], Any]) -> Any:
@@ -171,23 +187,32 @@ class Pipeline:
 
             analysis = analyse_article(work, self.nlp)
         done = Processed(work, analysis)
-        size = len(work.text)
         with self._cache_lock:
             old = self._cache.pop(key, None)
             if old is not None:
-                self._cache_chars -= len(old.article.text)
-            if size <= self._cache_budget:  # an article bigger than the whole budget is not kept
+                self._forget(old)
+            # An article bigger than a whole budget is not kept.
+            tokens = _parsed_tokens(done)
+            if len(work.text) <= self._cache_budget and tokens <= self._cache_token_budget:
                 self._cache[key] = done
-                self._cache_chars += size
-            while self._cache and (len(self._cache) > self._cache_size or self._cache_chars > self._cache_budget):
+                self._cache_chars += len(work.text)
+                self._cache_tokens += tokens
+            while self._cache and (len(self._cache) > self._cache_size or self._cache_chars > self._cache_budget
+                                   or self._cache_tokens > self._cache_token_budget):
                 _, dropped = self._cache.popitem(last=False)
-                self._cache_chars -= len(dropped.article.text)
+                self._forget(dropped)
         return done
 
-    def cache_info(self) -> tuple[int, int]:
-        """How many processed articles are kept for reuse, and how many characters of clean text."""
+    def _forget(self, dropped: Processed) -> None:
+        """Take a processed article that left the cache off its counts (the cache lock held)."""
+        self._cache_chars -= len(dropped.article.text)
+        self._cache_tokens -= _parsed_tokens(dropped)
+
+    def cache_info(self) -> CacheInfo:
+        """How many processed articles are kept for reuse, their characters of clean text and
+        their parsed tokens."""
         with self._cache_lock:
-            return len(self._cache), self._cache_chars
+            return CacheInfo(len(self._cache), self._cache_chars, self._cache_tokens)
 
     def pipe(
         self, articles: Iterable[Article], *, workers: int = 1, analyse: bool = True
@@ -310,7 +335,8 @@ class Pipeline:
         chosen_from = [dataclasses.replace(a, on_topic=True) for a in articles] if keep_all else articles
         # With one article there is nothing to cite, and past MAX_FINE_SENTENCES the fine encoder
         # would take minutes: then the static vectors do both jobs, as in batch.
-        fine = len(articles) > 1 and sum(len(a.sentences) for a in chosen_from) <= MAX_FINE_SENTENCES
+        within_fine = sum(len(a.sentences) for a in chosen_from) <= MAX_FINE_SENTENCES
+        fine = len(articles) > 1 and within_fine
         result.summary = summarise(
             chosen_from, words=words, encoder=self.static_encoder, cite_encoder=self.encoder if fine else None,
             readable=True, selector=self.selector,
@@ -319,8 +345,11 @@ class Pipeline:
             from crossbrief.facts import cross_source
 
             # Facts are matched across the articles about the story; an article about another
-            # event would only add false conflicts (its own figures stay in its Article).
-            result.facts = cross_source([a for a in articles if a.on_topic] or articles, self.encoder)
+            # event would only add false conflicts (its own figures stay in its Article). Past
+            # MAX_FINE_SENTENCES the static vectors embed quotes, nouns and dated sentences too:
+            # thousands of quotes took MiniLM over 20 s.
+            result.facts = cross_source([a for a in articles if a.on_topic] or articles,
+                                        self.encoder if within_fine else self.static_encoder)
         return result
 
 
@@ -358,6 +387,13 @@ def default_pipeline() -> Pipeline:
         if _default is None:
             _default = Pipeline()
         return _default
+
+
+def _parsed_tokens(done: Processed) -> int:
+    """The spaCy tokens a processed article holds (0 when it was not analysed)."""
+    if done.analysis is None:
+        return 0
+    return sum(len(sentence.doc) for sentence in done.analysis.sentences)
 
 
 def brief(

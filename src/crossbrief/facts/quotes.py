@@ -101,28 +101,22 @@ def same_statement(cosine: float, shared: float, small: int, same_speaker: bool,
     )
 
 
-def group_quotes(articles: Sequence[Article], encoder: Encoder) -> list[QuoteGroup]:
-    """Quotes of two words or more grouped into statements across outlets, the most widely quoted
-    first; `encoder` embeds the quotes."""
-    quotes = [q for a in articles for q in a.quotes if len(q.text.split()) >= QUOTE_MIN_WORDS]
-    if not quotes:
-        return []
-    order = bundle_order(articles)
-    if len({q.article for q in quotes}) < 2:
-        # Quotes are grouped across outlets only (pairs within one article are never joined), so
-        # quotes from one article need no vectors: each is a statement of its own.
-        vectors = np.zeros((len(quotes), 1), dtype=np.float32)
-    else:
-        vectors = encoder.encode([q.text for q in quotes])
+def _join_statements(quotes: list[Quote], vectors: np.ndarray, statements: UnionFind) -> None:
+    """Join, in `statements`, the pairs of quotes from different articles that are one statement."""
+    n = len(quotes)
     words = [_words(q.text) for q in quotes]
     every = [_all_words(q.text) for q in quotes]
-    statements = UnionFind(len(quotes))
-
+    numbered: dict[str, int] = {}
+    article_of = np.array([numbered.setdefault(q.article, len(numbered)) for q in quotes], dtype=np.int64)
     sims = vectors @ vectors.T
     # Only pairs with some semantic similarity are compared word by word: quadratic work stays in
-    # numpy. A short quote is a candidate whatever its embedding, when a word of it is shared.
-    rows, cols = np.nonzero(np.triu(sims >= QUOTE_CANDIDATE_COSINE, k=1))
-    candidates = set(zip(rows.tolist(), cols.tolist()))
+    # numpy. A pair is kept as one int64 key (i * n + j), not a Python tuple, so a bundle of
+    # thousands of near-identical quotes costs 8 bytes a candidate pair, not a hundred.
+    close = np.triu(sims >= QUOTE_CANDIDATE_COSINE, k=1) & (article_of[:, None] != article_of[None, :])
+    rows, cols = np.nonzero(close)
+    keys = [rows.astype(np.int64) * n + cols]
+    del close, rows, cols
+    # A short quote is a candidate whatever its embedding, when a word of it is shared.
     short = [i for i, w in enumerate(every) if len(w) <= 5]
     if short:
         index: dict[str, list[int]] = defaultdict(list)
@@ -131,11 +125,12 @@ def group_quotes(articles: Sequence[Article], encoder: Encoder) -> list[QuoteGro
                 index[stem].append(i)
         for i in short:
             for stem in every[i]:
-                for j in index[stem][:200]:
-                    if j != i:
-                        candidates.add((min(i, j), max(i, j)))
-    for i, j in sorted(candidates):
-        if quotes[i].article == quotes[j].article or not _speakers_compatible(quotes[i], quotes[j]):
+                near = np.array(index[stem][:200], dtype=np.int64)
+                near = near[article_of[near] != article_of[i]]
+                keys.append(np.minimum(near, i) * n + np.maximum(near, i))
+    for key in np.unique(np.concatenate(keys)).tolist():
+        i, j = divmod(key, n)
+        if not _speakers_compatible(quotes[i], quotes[j]):
             continue
         small = min(len(words[i]), len(words[j]))
         shared = len(words[i] & words[j]) / (small or 1)
@@ -143,6 +138,20 @@ def group_quotes(articles: Sequence[Article], encoder: Encoder) -> list[QuoteGro
         contained = len(a) >= 2 and a <= b
         if same_statement(float(sims[i, j]), shared, small, _same_speaker(quotes[i], quotes[j]), contained):
             statements.union(i, j)
+
+
+def group_quotes(articles: Sequence[Article], encoder: Encoder) -> list[QuoteGroup]:
+    """Quotes of two words or more grouped into statements across outlets, the most widely quoted
+    first; `encoder` embeds the quotes."""
+    quotes = [q for a in articles for q in a.quotes if len(q.text.split()) >= QUOTE_MIN_WORDS]
+    if not quotes:
+        return []
+    order = bundle_order(articles)
+    statements = UnionFind(len(quotes))
+    if len({q.article for q in quotes}) >= 2:
+        # Quotes are grouped across outlets only (pairs within one article are never joined), so
+        # the quotes of one article need no vectors and no comparison: each is a statement.
+        _join_statements(quotes, encoder.encode([q.text for q in quotes]), statements)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
         members[statements.find(i)].append(i)
