@@ -282,7 +282,7 @@ class Pipeline:
         keep_all: bool = False,
     ) -> Brief:
         from crossbrief.relevance import assess_relevance
-        from crossbrief.summarise.select import summarise
+        from crossbrief.summarise.select import select_summary
 
         result = Brief(articles=articles, problems=problems, words=words, version=__version__, keep_all=keep_all)
         if not articles:
@@ -311,10 +311,11 @@ class Pipeline:
         # With one article there is nothing to cite, and past MAX_FINE_SENTENCES the fine encoder
         # would take minutes: then the static vectors do both jobs, as in batch.
         fine = len(articles) > 1 and sum(len(a.sentences) for a in chosen_from) <= MAX_FINE_SENTENCES
-        result.summary = summarise(
+        selection = select_summary(
             chosen_from, words=words, encoder=self.static_encoder, cite_encoder=self.encoder if fine else None,
             readable=True, selector=self.selector,
         )
+        result.summary, result.decoder = selection.sentences, selection.decoder
         if facts:
             from crossbrief.facts import cross_source
 
