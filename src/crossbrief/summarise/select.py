@@ -77,7 +77,8 @@ def select_summary(
     In bundles far larger than the selector's training ones (`large`), sentences are chosen by
     concept coverage: the exact ILP (`concepts`), or with `concept_solver="greedy"` the greedy
     decoder (the ILP's fallback when HiGHS runs out of time; kept selectable for benchmarks).
-    Deterministic: the same articles give the same summary.
+    Deterministic: the same articles give the same summary (for the concept ILP: when HiGHS solves
+    it within its time limit, see `concepts`).
     """
     articles = list(articles)
     if encoder is None:
