@@ -307,7 +307,7 @@ class Pipeline:
         keep_all: bool = False,
     ) -> Brief:
         from crossbrief.relevance import assess_relevance
-        from crossbrief.summarise.select import summarise
+        from crossbrief.summarise.select import select_summary
 
         result = Brief(articles=articles, problems=problems, words=words, version=__version__, keep_all=keep_all)
         if not articles:
@@ -337,10 +337,11 @@ class Pipeline:
         # would take minutes: then the static vectors do both jobs, as in batch.
         within_fine = sum(len(a.sentences) for a in chosen_from) <= MAX_FINE_SENTENCES
         fine = len(articles) > 1 and within_fine
-        result.summary = summarise(
+        selection = select_summary(
             chosen_from, words=words, encoder=self.static_encoder, cite_encoder=self.encoder if fine else None,
             readable=True, selector=self.selector,
         )
+        result.summary, result.decoder = selection.sentences, selection.decoder
         if facts:
             from crossbrief.facts import cross_source
 

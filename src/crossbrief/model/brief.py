@@ -47,6 +47,10 @@ class Brief:
     facts: Facts | None = None  # cross-source facts (model/facts.py); None when not computed
     version: str = ""
     keep_all: bool = False  # off-topic articles were kept in the summary's selection (--keep-all)
+    # Which decoder chose the summary's sentences (summarise.select.DECODERS: "concept-ilp",
+    # "concept-greedy", "selector-central", "selector"); "" when there is no summary, or for a
+    # brief written before the field existed.
+    decoder: str = ""
 
     @property
     def summary_words(self) -> int:

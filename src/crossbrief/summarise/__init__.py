@@ -1,6 +1,6 @@
 """Extractive, cited summarisation: pick verbatim sentences, cite every article that agrees.
 
-One selection code path serves `crossbrief brief` (Articles from the pipeline: `select.summarise`)
+One selection code path serves `crossbrief brief` (Articles from the pipeline: `select.select_summary`)
 and `crossbrief batch` / `crossbrief eval` (raw document strings: `documents.summarise_documents`).
 The modules, each importing only those above it:
 
@@ -24,6 +24,7 @@ The modules, each importing only those above it:
                 word trigrams, or the citation test), under a hard word budget; story order
     large       bundles far larger than the training ones: by concept coverage if they have many
                 articles (`concept_decode`), else among the most central candidates only (`narrow`)
-    select      `summarise`: the above, in order
+    select      `summarise`: the above, in order; `select_summary` also says which decoder chose
+                the sentences (a brief's `decoder`)
     documents   batch mode and evaluation: Articles from raw documents, the batch encoder
 """

@@ -21,7 +21,9 @@ It is solved with HiGHS (`scipy.optimize.milp`) over a pool of the candidates de
 weight per word, with a relative gap of 1% and a time limit for building and solving together;
 when HiGHS finds no feasible selection in time, the caller falls back to the greedy decoder
 (`ilp_decode` returns None). HiGHS runs single-threaded and deterministically: the same bundle
-gives the same summary.
+gives the same summary when it is solved within the limit. A bundle that reaches the limit gets
+the best selection found by then, which depends on how fast and how busy the machine is (on DUC
+2007, 25-article bundles, four runs under load gave R1 43.31-43.57: docs/benchmarks.md).
 """
 
 from __future__ import annotations

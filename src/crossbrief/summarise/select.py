@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -19,6 +19,22 @@ from crossbrief.summarise.features import build_bundle
 from crossbrief.summarise.large import CONCEPT_MIN_BUNDLE_ARTICLES, LARGE_BUNDLE, concept_decode, narrow
 from crossbrief.summarise.selector import Selector, get_selector, heuristic_scores
 
+# Which decoder chose a summary's sentences (`Selection.decoder`, and a brief's `decoder`):
+CONCEPT_ILP = "concept-ilp"  # a large bundle of many articles: the exact concept ILP (`concepts`)
+CONCEPT_GREEDY = "concept-greedy"  # ... the greedy coverage (asked for, or HiGHS ran out of time)
+SELECTOR_CENTRAL = "selector-central"  # a large bundle of few articles: the selector, most central only
+SELECTOR = "selector"  # every other bundle: the selector's scores (`decode`)
+DECODERS = (CONCEPT_ILP, CONCEPT_GREEDY, SELECTOR_CENTRAL, SELECTOR)
+
+
+@dataclass
+class Selection:
+    """A summary and the decoder that chose its sentences (one of `DECODERS`; "" when the bundle
+    had no candidate sentence), so that callers and tests can tell which path a bundle took."""
+
+    sentences: list[SummarySentence]
+    decoder: str
+
 
 def summarise(
     articles: list[Article],
@@ -30,7 +46,25 @@ def summarise(
     citer: CitationModel | None | Literal[False] = False,
     concept_solver: Literal["ilp", "greedy"] = "ilp",
 ) -> list[SummarySentence]:
-    """The cited extractive summary of a bundle of cleaned, segmented articles.
+    """The cited extractive summary of a bundle of cleaned, segmented articles: the sentences of
+    `select_summary` (see there for the arguments)."""
+    return select_summary(
+        articles, words, encoder, cite_encoder, readable, selector, citer, concept_solver
+    ).sentences
+
+
+def select_summary(
+    articles: list[Article],
+    words: int | None = 200,
+    encoder=None,
+    cite_encoder=None,
+    readable: bool = False,
+    selector: Selector | None | Literal[False] = False,
+    citer: CitationModel | None | Literal[False] = False,
+    concept_solver: Literal["ilp", "greedy"] = "ilp",
+) -> Selection:
+    """The cited extractive summary of a bundle of cleaned, segmented articles, and which
+    decoder chose it.
 
     `words` is a hard cap on the summary's word count; None applies the tuned length policy.
     Sentences are selected with `encoder`'s vectors (default: the static encoder the selector was
@@ -43,7 +77,8 @@ def summarise(
     In bundles far larger than the selector's training ones (`large`), sentences are chosen by
     concept coverage: the exact ILP (`concepts`), or with `concept_solver="greedy"` the greedy
     decoder (the ILP's fallback when HiGHS runs out of time; kept selectable for benchmarks).
-    Deterministic: the same articles give the same summary.
+    Deterministic: the same articles give the same summary (for the concept ILP: when HiGHS solves
+    it within its time limit, see `concepts`).
     """
     articles = list(articles)
     if encoder is None:
@@ -63,7 +98,7 @@ def summarise(
         keep = [k for k, i in enumerate(bundle.candidates) if not unfinished(bundle, i)]
         bundle = replace(bundle, candidates=[bundle.candidates[k] for k in keep], features=bundle.features[keep])
     if not bundle.candidates:
-        return []
+        return Selection([], "")
     scores = selector.score_bundle(bundle) if selector else heuristic_scores(bundle.features)
     if words is None:
         budget = bundle_budget(bundle, selector.policy if selector else None)
@@ -78,14 +113,19 @@ def summarise(
             thresholds=cite_encoder.thresholds,
         )
     chosen: list[int] = []
+    decoder = SELECTOR
     if len(bundle.candidates) > LARGE_BUNDLE:
         if len({bundle.sentences[i].article for i in bundle.candidates}) >= CONCEPT_MIN_BUNDLE_ARTICLES:
             # The exact concept ILP; the greedy coverage when HiGHS runs out of time.
             found = ilp_decode(bundle, budget, require_antecedent=readable) if concept_solver == "ilp" else None
-            chosen = found if found is not None else concept_decode(bundle, budget, require_antecedent=readable)
+            if found is not None:
+                chosen, decoder = found, CONCEPT_ILP
+            else:
+                chosen, decoder = concept_decode(bundle, budget, require_antecedent=readable), CONCEPT_GREEDY
         if not chosen:
-            scores = narrow(bundle, scores, budget)
-    chosen = chosen or decode(bundle, scores, budget, require_antecedent=readable)
+            scores, decoder = narrow(bundle, scores, budget), SELECTOR_CENTRAL
+    if not chosen:
+        chosen = decode(bundle, scores, budget, require_antecedent=readable)
     score_of = {bundle.candidates[k]: float(scores[k]) for k in range(len(bundle.candidates))}
     if citer is False:  # not given: the shipped model for the citing vectors, if there is one
         citer = load_citation_model(getattr(cite_encoder or encoder, "name", ""))
@@ -102,4 +142,4 @@ def summarise(
                 round(score_of[i], 4), support,
             )
         )
-    return out
+    return Selection(out, decoder)
