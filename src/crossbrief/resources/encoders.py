@@ -19,7 +19,7 @@ import hashlib
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -77,6 +77,11 @@ def minilm_model_dir(config: Settings | None = None) -> Path:
     """The MiniLM directory `config` (default: this process's settings) names, else the packaged one."""
     config = settings.current() if config is None else config
     return config.embedding_model_dir or default_model_dir()
+
+
+# Padded tokens per forward pass (see MiniLMEncoder._batches): 64 typical news sentences of up to
+# 64 tokens still go in one batch.
+BATCH_TOKENS = 4096
 
 
 class MiniLMEncoder:
@@ -152,14 +157,27 @@ class MiniLMEncoder:
         pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
         return F.normalize(pooled, p=2, dim=1)
 
+    def _batches(self, order: list[int], lengths: list[int]) -> Iterator[list[int]]:
+        """`order` (shortest first) cut into batches of at most `batch_size` texts and at most
+        BATCH_TOKENS padded tokens: attention holds batch x heads x width^2 floats, so 64 texts of
+        256 tokens would take some 200 MB per layer's scores (the fuzz run's largest transient),
+        where 16 of them take 50 MB at the same speed per token."""
+        chunk: list[int] = []
+        for i in order:  # lengths only grow along `order`, so the newest member sets the width
+            if chunk and (len(chunk) >= self.batch_size or (len(chunk) + 1) * lengths[i] > BATCH_TOKENS):
+                yield chunk
+                chunk = []
+            chunk.append(i)
+        if chunk:
+            yield chunk
+
     def _encode_uncached(self, texts: list[str]) -> np.ndarray:
         torch = self._torch
         encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                chunk = order[start : start + self.batch_size]
+            for chunk in self._batches(order, [len(e.ids) for e in encodings]):
                 width = max(len(encodings[i].ids) for i in chunk)
                 ids = torch.zeros((len(chunk), width), dtype=torch.long)
                 mask = torch.zeros((len(chunk), width), dtype=torch.long)
