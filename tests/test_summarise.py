@@ -69,6 +69,18 @@ def test_unsuitable_sentences_are_skipped():
     assert not suitable("Read more.")
     assert not suitable("Photo: a man walks past a destroyed building in the city centre.")
     assert suitable("The UN estimates that 275,000 people are trapped in the besieged east of the city.")
+
+
+def test_page_furniture_left_by_scrapers_is_not_summary_prose():
+    assert not suitable("Submitted video of the flood shows cars floating down the main street.")
+    assert not suitable("Credit: Jane Doe for the Valley Gazette, taken on the bridge on Monday.")
+    assert not suitable("The council voted to close the bridge ( credit: Jane Doe ) after a crack was found.")
+    assert not suitable("Text size The council voted on Tuesday to close the old bridge for repairs.")
+    assert not suitable("/ dunmore ( gazette ) - The council voted to close the old bridge on Monday.")
+    # Words that merely start like furniture are prose.
+    assert suitable("Credit unions in the valley reported record deposits this year.")
+    assert suitable("Close to 1,000 people gathered outside the town hall on Monday.")
+    assert suitable("Photographs of the flood were shared by thousands of residents on Monday.")
     assert is_dangling("But the plan was rejected by both sides on Friday.")
     assert not is_dangling("The plan was rejected by both sides on Friday.")
     summary = summarise_documents(DOCS, words=200)
@@ -211,6 +223,12 @@ def test_pronoun_led_sentences_only_follow_their_antecedent():
     assert needs_antecedent("They said the road would reopen on Friday.")
     assert needs_antecedent("“This is not over,” the mayor said.")  # the quotation's first word counts
     assert not needs_antecedent("Thousands of residents returned home on Tuesday.")
+    # Openers that follow on from an event told just before.
+    assert needs_antecedent("Forty minutes later, the bridge gave way.")
+    assert needs_antecedent("After that, the rescue teams left the valley.")
+    assert needs_antecedent("Moments later police arrived at the scene.")
+    assert not needs_antecedent("Lateral supports had been removed from the bridge in May.")
+    assert not needs_antecedent("Years of neglect left the bridge unsafe, the report said.")
     # Contracted openers point back too (found in the blind side-by-side, 2026-12-03).
     assert needs_antecedent("He's expected to appear in court next week.")
     assert needs_antecedent("That’s down from 40 percent a year ago.")

@@ -26,9 +26,16 @@ _DANGLING = {
 }
 _CAPTION = re.compile(
     r"^(?:photo|image|video|watch|read more|related|click|advertisement|follow|subscribe|"
-    r"sign up|getty|ap photo|reuters|copyright|\(ap|\(photo|caption|share this|this story)\b",
+    r"sign up|getty|ap photo|reuters|copyright|\(ap|\(photo|caption|share this|this story|"
+    r"submitted (?:photo|video|image)|file (?:photo|image)|photograph(?:er|ed by)?|text size|"
+    r"image (?:source|copyright))\b"
+    r"|^credits?\s*:"
+    r"|^/",  # a scraped path or dateline fragment ("/ beirut ( reuters ) - ...")
     re.I,
 )
+# Page furniture that scrapers leave inside a sentence: a photo credit in brackets, the text-size
+# control, a share bar. A sentence holding one is not prose a reader should be shown.
+_FURNITURE = re.compile(r"\(\s*(?:photo\s+)?credits?\s*:|\btext size\b|\bshare (?:on|via) (?:facebook|twitter)\b", re.I)
 # Quotation marks: a sentence holding one quotes someone (a selector feature).
 QUOTE_CHARS = ('"', "“", "”", "''", "``")
 
@@ -52,10 +59,19 @@ _ANAPHORIC = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "t
 _CONTRACTION = re.compile(r"['’](?:s|re|ll|d|ve|m)$")
 
 
+# Openers that place the sentence after an event told before it ("After that, ...", "Forty
+# minutes later, ...", "Moments later ..."): the reader must have just read that event.
+_AFTER_BEFORE = re.compile(
+    r"^\W*(?:after that|soon after(?:wards)?|shortly after(?:wards)?|afterwards|later|"
+    r"(?:\w+[ -])?(?:\w+ )?(?:seconds|minutes|hours|days|weeks|months|moments|years) later)\b", re.I)
+
+
 def needs_antecedent(text: str) -> bool:
     """True when the sentence opens with a pronoun or demonstrative ("He said ...", "This means
-    ...", "That's ..."): in a summary it reads only right after the sentence before it in its
-    article."""
+    ...", "That's ...") or follows on from an event told before it ("Minutes later, ..."): in a
+    summary it reads only right after the sentence before it in its article."""
+    if _AFTER_BEFORE.match(text):
+        return True
     opener = _opener(text)
     bare = _CONTRACTION.sub("", opener)
     # A bare "That" often opens a noun phrase ("That decision ..."); "That's" always points back.
@@ -70,7 +86,7 @@ def suitable(text: str) -> bool:
     stripped = text.strip()
     if stripped.rstrip("\"'”’ )").endswith("?"):
         return False
-    if _CAPTION.match(stripped.lstrip("(\"“ ")):
+    if _CAPTION.match(stripped.lstrip("(\"“ ")) or _FURNITURE.search(stripped):
         return False
     # Captions, bylines and link lists rarely end like prose does.
     if n < HEADLINE_WORDS and not re.search(r"[.!?][\"'”’)\s]*$", stripped):
