@@ -12,6 +12,7 @@ footing (the `human` row: each reference, cut to N words, against the other thre
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 import sys
 import time
@@ -95,11 +96,25 @@ def run_duc(path: str, words: int, limit: int | None = None, systems: Sequence[s
     """Print and return the mean jackknifed ROUGE-1/2 recall (x100) of each system at `words`."""
     from crossbrief.learn.evaluate import references_of
     from crossbrief.runners.jsonl import read_clusters
+    from crossbrief.summarise import select
     from crossbrief.summarise.documents import articles_from_documents
 
+    # Count the concept ILP's solves and its time-limit fallbacks to the greedy decoder.
+    ilp = {"solves": 0, "fallbacks": 0}
+    real_decode = select.ilp_decode
+
+    def counting_decode(*args, **kwargs):
+        chosen = real_decode(*args, **kwargs)
+        ilp["solves"] += 1
+        ilp["fallbacks"] += chosen is None
+        return chosen
+
+    select.ilp_decode = counting_decode  # type: ignore[assignment]
     run = _systems(words)
     sums = {s: [0.0, 0.0] for s in (*systems, "human")}
     seconds = dict.fromkeys(systems, 0.0)
+    # A digest of each system's summaries, in cluster order: equal digests, equal outputs (issue 15).
+    digests = {s: hashlib.sha256() for s in systems}
     ref_words: list[int] = []
     n = 0
     for _, row, error in read_clusters(path, limit):
@@ -114,6 +129,7 @@ def run_duc(path: str, words: int, limit: int | None = None, systems: Sequence[s
             t0 = time.perf_counter()
             summary = cut(" ".join(run[name](articles)), words)
             seconds[name] += time.perf_counter() - t0
+            digests[name].update(summary.encode("utf-8") + b"\0")
             sums[name][0] += jackknife_recall(summary, refs, 1)
             sums[name][1] += jackknife_recall(summary, refs, 2)
         sums["human"][0] += human_recall(refs, words, 1)
@@ -124,35 +140,70 @@ def run_duc(path: str, words: int, limit: int | None = None, systems: Sequence[s
     print(file=sys.stderr)
     table = {s: {"R1": 100 * v[0] / max(n, 1), "R2": 100 * v[1] / max(n, 1)} for s, v in sums.items()}
     print(f"{path}: {n} clusters, {words} words; references: mean {statistics.mean(ref_words):.0f} words")
-    print(f"{'system':<12} {'R1 rec':>7} {'R2 rec':>7} {'seconds':>8}")
+    print(f"{'system':<12} {'R1 rec':>7} {'R2 rec':>7} {'seconds':>8}  summaries")
     for s, v in table.items():
-        print(f"{s:<12} {v['R1']:7.2f} {v['R2']:7.2f} {seconds.get(s, 0.0):8.1f}")
-    return {"clusters": n, "words": words, "systems": table, "seconds": seconds}
+        digest = digests[s].hexdigest()[:12] if s in digests else "-"
+        print(f"{s:<12} {v['R1']:7.2f} {v['R2']:7.2f} {seconds.get(s, 0.0):8.1f}  {digest}")
+    print(f"concept ILP: {ilp['solves']} solves, {ilp['fallbacks']} out of time (greedy decoder instead)")
+    select.ilp_decode = real_decode  # type: ignore[assignment]
+    return {"clusters": n, "words": words, "systems": table, "seconds": seconds,
+            "digests": {s: d.hexdigest() for s, d in digests.items()}, "ilp": ilp}
 
 
 def run_solve(path: str, words: int, limit: int | None = None) -> dict:
-    """Time the concept ILP (build and solve) on every cluster's readable bundle."""
+    """Time the concept ILP (build and solve) on every cluster's readable bundle, and record
+    HiGHS's branch-and-bound node count, status and solve time for each (a wrapper around the
+    `milp` that `concepts` calls)."""
     from crossbrief.runners.jsonl import read_clusters
-    from crossbrief.summarise.concepts import ilp_decode
+    from crossbrief.summarise import concepts
     from crossbrief.summarise.documents import articles_from_documents, batch_encoder
     from crossbrief.summarise.features import build_bundle
 
+    solves: list[tuple[int, int, float, str]] = []  # (nodes, status, seconds, message)
+    real_milp = concepts.milp
+
+    def recording_milp(*args, **kwargs):
+        t = time.perf_counter()
+        res = real_milp(*args, **kwargs)
+        solves.append((int(res.mip_node_count or 0), int(res.status), time.perf_counter() - t, res.message))
+        return res
+
     encoder = batch_encoder()
-    times, fallbacks, sizes = [], 0, []
-    for _, row, error in read_clusters(path, limit):
-        if error or not row:
-            continue
-        docs = [d for d in row.get("documents", []) if isinstance(d, str) and d.strip()]
-        bundle = build_bundle(articles_from_documents(docs), encoder)
-        t0 = time.perf_counter()
-        chosen = ilp_decode(bundle, words, require_antecedent=True)
-        times.append(time.perf_counter() - t0)
-        fallbacks += chosen is None
-        sizes.append(len(docs))
+    times, fallbacks, sizes, nodes, statuses, solve_times = [], 0, [], [], Counter(), []
+    concepts.milp = recording_milp
+    try:
+        for _, row, error in read_clusters(path, limit):
+            if error or not row:
+                continue
+            docs = [d for d in row.get("documents", []) if isinstance(d, str) and d.strip()]
+            bundle = build_bundle(articles_from_documents(docs), encoder)
+            solves.clear()
+            t0 = time.perf_counter()
+            chosen = concepts.ilp_decode(bundle, words, require_antecedent=True)
+            times.append(time.perf_counter() - t0)
+            fallbacks += chosen is None
+            sizes.append(len(docs))
+            for n, status, seconds, message in solves:
+                nodes.append(n)
+                solve_times.append(seconds)
+                statuses[message.split("(HiGHS Status")[-1].split(":")[0].strip() + f" (scipy {status})"] += 1
+    finally:
+        concepts.milp = real_milp
     times.sort()
     p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
     print(f"{path}: {len(times)} bundles ({min(sizes)}-{max(sizes)} articles), {words} words: ILP build + solve "
           f"median {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {times[-1]:.3f} s; "
           f"greedy fallbacks {fallbacks}")
-    return {"bundles": len(times), "median": statistics.median(times), "p95": p95, "max": times[-1],
-            "fallbacks": fallbacks}
+    result = {"bundles": len(times), "median": statistics.median(times), "p95": p95, "max": times[-1],
+              "fallbacks": fallbacks}
+    if nodes:
+        ordered = sorted(nodes)
+        node_p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        solve_times.sort()
+        print(f"  HiGHS nodes: median {statistics.median(ordered):.0f}, p95 {node_p95}, max {ordered[-1]}; "
+              f"milp alone median {statistics.median(solve_times):.3f} s, max {solve_times[-1]:.3f} s; "
+              f"HiGHS status: " + ", ".join(f"{k} x{v}" for k, v in sorted(statuses.items())))
+        print(f"  nodes per bundle: {nodes}")
+        result.update({"nodes_median": statistics.median(ordered), "nodes_p95": node_p95, "nodes_max": ordered[-1],
+                       "nodes": nodes, "statuses": dict(statuses)})
+    return result

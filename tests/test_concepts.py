@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
+from crossbrief.summarise import concepts as concepts_module
 from crossbrief.summarise.concepts import concept_weights, solve
 
 
@@ -59,6 +60,39 @@ def test_the_same_input_gives_the_same_selection():
     lengths, concepts, weight, budget, exclusive, requires = _instance(7)
     runs = {tuple(solve(lengths, concepts, weight, budget, exclusive, requires) or []) for _ in range(5)}
     assert len(runs) == 1
+
+
+def _coverage_instance(seed: int, n: int = 40, m: int = 120):
+    """Random sentences of 8-30 words, each holding 3-10 of `m` concepts weighted 1-6."""
+    rng = random.Random(seed)
+    lengths = [rng.randint(8, 30) for _ in range(n)]
+    concepts = [set(rng.sample(range(m), rng.randint(3, 10))) for _ in range(n)]
+    weight = {c: float(rng.randint(1, 6)) for c in range(m)}
+    return lengths, concepts, weight, rng.randint(60, 120)
+
+
+def test_a_node_limited_solve_returns_the_same_incumbent_every_time(monkeypatch):
+    # Seed 11 is one HiGHS cannot close to the 1% gap at its root node, so a one-node limit stops
+    # it there; the incumbent it returns must be feasible and the same on every call (issue 15:
+    # the answer must not depend on how far the solver got in wall-clock time).
+    lengths, concepts, weight, budget = _coverage_instance(11)
+    statuses = []
+    real_milp = concepts_module.milp
+
+    def recording_milp(*args, **kwargs):
+        result = real_milp(*args, **kwargs)
+        statuses.append((result.status, result.message))
+        return result
+
+    monkeypatch.setattr(concepts_module, "milp", recording_milp)
+    runs = [solve(lengths, concepts, weight, budget, time_limit=30.0, node_limit=1) for _ in range(4)]
+    assert all(status == 4 and "limit" in message.lower() for status, message in statuses), statuses
+    assert runs[0] is not None and runs[0]
+    assert sum(lengths[i] for i in runs[0]) <= budget
+    assert all(run == runs[0] for run in runs)
+    # With the default node limit it is solved (to the gap or to the limit) the same way each time.
+    again = {tuple(solve(lengths, concepts, weight, budget, time_limit=30.0) or ()) for _ in range(3)}
+    assert len(again) == 1
 
 
 def test_no_time_left_means_no_selection_so_the_caller_falls_back():

@@ -18,12 +18,14 @@ the program weighs every combination: two medium sentences that cover more than 
 win, and the budget's last words are not left to whatever still fits.
 
 It is solved with HiGHS (`scipy.optimize.milp`) over a pool of the candidates densest in concept
-weight per word, with a relative gap of 1% and a time limit for building and solving together;
-when HiGHS finds no feasible selection in time, the caller falls back to the greedy decoder
-(`ilp_decode` returns None). HiGHS runs single-threaded and deterministically: the same bundle
-gives the same summary when it is solved within the limit. A bundle that reaches the limit gets
-the best selection found by then, which depends on how fast and how busy the machine is (on DUC
-2007, 25-article bundles, four runs under load gave R1 43.31-43.57: docs/benchmarks.md).
+weight per word, with a relative gap of 1%, a branch-and-bound node limit (`NODE_LIMIT`) and a time
+limit for building and solving together. HiGHS runs single-threaded and deterministically, so the
+node limit is a deterministic work limit: a solve stopped by it returns the best selection found
+in its first `NODE_LIMIT` nodes, the same on every run however busy the machine. The time limit is
+only a safety cap: a solve that reaches it would return whatever the solver had found by then,
+which depends on load (on DUC 2007, 25-article bundles, four runs under load gave R1 43.31-43.57
+before the node limit: docs/benchmarks.md), so its incumbent is discarded and `ilp_decode` returns
+None, and the caller uses the greedy decoder, which is deterministic too.
 """
 
 from __future__ import annotations
@@ -45,7 +47,17 @@ MIN_ARTICLES = 3  # a concept counts only if this many articles use it (fewer wi
 WORD_WEIGHT = 0.25  # a content word counts a quarter of a bigram
 MIN_WORDS = 12  # in large bundles, short sentences are mostly datelines and fragments
 GAP = 0.01  # relative optimality gap at which HiGHS stops
-TIME_LIMIT = 1.0  # seconds for building and solving the program together
+TIME_LIMIT = 1.0  # seconds for building and solving the program together: a safety cap only
+# Branch-and-bound nodes HiGHS may explore (issue 15). On DUC 2007 (45 bundles of 25 articles, at
+# 250 and 100 words) a solve to the 1% gap needs a median of 1 node and at most 12 and 13, and most
+# of its time goes on the root node (cuts, sub-MIP heuristics, strong branching): up to about 0.95 s
+# on a 2-core machine at load 4.5, with a node limit or without; each further node costs about 0.1 s
+# there, and the slowest unlimited solve took 1.4 s. Two nodes keep the worst solve at about the
+# cost of its root, so that the time limit is reached only under heavy load, and give up 0.06% (250
+# words) and 0.11% (100 words) of the total concept weight against an unlimited solve (one node:
+# 0.06% and 0.15%; four nodes: 0.02% and 0.07%, but up to 1.1 s at that load). The limit cannot
+# bound the root's own work: scipy exposes no deterministic limit for that.
+NODE_LIMIT = 2
 
 
 def concept_weights(
@@ -73,11 +85,13 @@ def solve(
     exclusive: Sequence[tuple[int, int]] = (),
     requires: Sequence[tuple[int, int]] = (),
     time_limit: float = TIME_LIMIT,
+    node_limit: int = NODE_LIMIT,
 ) -> list[int] | None:
     """The optimal selection (indices, ascending) of sentences of `lengths` words holding
     `concepts`, within `budget` words; no pair of `exclusive` together; for (i, p) in
-    `requires`, i only with p. None when the solver finds no feasible selection within
-    `time_limit` seconds (the empty selection is feasible, so this means it ran out of time)."""
+    `requires`, i only with p; or the best HiGHS finds in `node_limit` branch-and-bound nodes
+    (deterministic). None when the solver reaches `time_limit` seconds first: what it had found by
+    then depends on the machine's load, so it is not used."""
     n = len(lengths)
     if n == 0 or time_limit <= 0:
         return None if time_limit <= 0 else []
@@ -128,9 +142,17 @@ def solve(
         constraints=LinearConstraint(matrix, -np.inf, np.asarray(upper)),
         integrality=np.concatenate([np.ones(n), np.zeros(m)]),
         bounds=Bounds(0.0, 1.0),
-        options={"time_limit": max(time_limit, 1e-3), "mip_rel_gap": GAP, "disp": False},
+        options={
+            "time_limit": max(time_limit, 1e-3),
+            "node_limit": node_limit,
+            "mip_rel_gap": GAP,
+            "disp": False,
+        },
     )
-    if result.x is None:
+    # status 0: optimal within the gap; status 4 with HiGHS's "Solution limit reached" (scipy does
+    # not map that HiGHS status) when the node limit stopped it, with its incumbent in x; status 1:
+    # the time (or an iteration) limit, whose incumbent depends on load.
+    if result.status == 1 or result.x is None:
         return None
     return [i for i in range(n) if result.x[i] > 0.5]
 
