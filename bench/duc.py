@@ -75,14 +75,21 @@ def human_recall(references: Sequence[str], words: int, n: int) -> float:
     return sum(out) / len(out) if out else 0.0
 
 
-def _systems(words: int) -> dict[str, Callable]:
+def _systems(words: int, decoders: Counter) -> dict[str, Callable]:
+    """The systems by name; `decoders` counts which decoder chose each crossbrief summary."""
     from crossbrief.learn.baselines import BASELINES
     from crossbrief.summarise.documents import batch_encoder
-    from crossbrief.summarise.select import summarise
+    from crossbrief.summarise.select import select_summary, summarise
 
     encoder = batch_encoder()
+
+    def crossbrief(arts):
+        selection = select_summary(arts, words=words, encoder=encoder)
+        decoders[selection.decoder] += 1
+        return [s.text for s in selection.sentences]
+
     systems: dict[str, Callable] = {
-        "crossbrief": lambda arts: [s.text for s in summarise(arts, words=words, encoder=encoder)],
+        "crossbrief": crossbrief,
         "greedy": lambda arts: [
             s.text for s in summarise(arts, words=words, encoder=encoder, concept_solver="greedy")
         ],
@@ -96,21 +103,13 @@ def run_duc(path: str, words: int, limit: int | None = None, systems: Sequence[s
     """Print and return the mean jackknifed ROUGE-1/2 recall (x100) of each system at `words`."""
     from crossbrief.learn.evaluate import references_of
     from crossbrief.runners.jsonl import read_clusters
-    from crossbrief.summarise import select
     from crossbrief.summarise.documents import articles_from_documents
+    from crossbrief.summarise.select import CONCEPT_GREEDY, CONCEPT_ILP
 
-    # Count the concept ILP's solves and its time-limit fallbacks to the greedy decoder.
-    ilp = {"solves": 0, "fallbacks": 0}
-    real_decode = select.ilp_decode
-
-    def counting_decode(*args, **kwargs):
-        chosen = real_decode(*args, **kwargs)
-        ilp["solves"] += 1
-        ilp["fallbacks"] += chosen is None
-        return chosen
-
-    select.ilp_decode = counting_decode  # type: ignore[assignment]
-    run = _systems(words)
+    # Which decoder chose each crossbrief summary: with the ILP asked for, a greedy one is a
+    # time-limit fallback.
+    decoders: Counter = Counter()
+    run = _systems(words, decoders)
     sums = {s: [0.0, 0.0] for s in (*systems, "human")}
     seconds = dict.fromkeys(systems, 0.0)
     # A digest of each system's summaries, in cluster order: equal digests, equal outputs (issue 15).
@@ -144,8 +143,8 @@ def run_duc(path: str, words: int, limit: int | None = None, systems: Sequence[s
     for s, v in table.items():
         digest = digests[s].hexdigest()[:12] if s in digests else "-"
         print(f"{s:<12} {v['R1']:7.2f} {v['R2']:7.2f} {seconds.get(s, 0.0):8.1f}  {digest}")
+    ilp = {"solves": decoders[CONCEPT_ILP] + decoders[CONCEPT_GREEDY], "fallbacks": decoders[CONCEPT_GREEDY]}
     print(f"concept ILP: {ilp['solves']} solves, {ilp['fallbacks']} out of time (greedy decoder instead)")
-    select.ilp_decode = real_decode  # type: ignore[assignment]
     return {"clusters": n, "words": words, "systems": table, "seconds": seconds,
             "digests": {s: d.hexdigest() for s, d in digests.items()}, "ilp": ilp}
 
