@@ -73,6 +73,12 @@ def test_years_and_codes_are_not_figures() -> None:
     assert [n.value for n in find_numbers(text)] == [2000]
 
 
+def test_times_of_day_are_not_figures() -> None:
+    text = ("The ferry left at 6 p.m. with 214 people; the office opens at 9 AM, at 10 a.m. and at "
+            "seven o'clock, 40 per cent of 3 PMs agreed, and some 200 a month arrive.")
+    assert [n.value for n in find_numbers(text)] == [214, 40, 3, 200]
+
+
 def test_figures_counted_event_source_and_kind() -> None:
     article = analyse(make(FLOOD, date="2024-03-14"))
     by_value = {f.value: f for f in article.figures}

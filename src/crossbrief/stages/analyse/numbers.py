@@ -2,7 +2,7 @@
 
 "250,000", "450.000", "1.5 million", "$14.5bn", "92 per cent", "two and a half", "a
 quarter-million", "hundreds"; with "about", "at least", "up to", ranges ("900 to 1,000").
-Years, codes and number words in names are not numbers here (see "Figures" in docs/facts.md).
+Years, times of day, codes and number words in names are not numbers here (see "Figures" in docs/facts.md).
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ _QUALIFIER_KIND = {w: kind for kind, words in _QUALIFIER_WORDS.items() for w in 
 # One alternation anchored at the number: the search finds the leftmost (so longest) phrase,
 # which keeps "no more than" (at most) from reading as "more than" (at least).
 _QUALIFIER = re.compile(r"\b(?:" + "|".join(sorted(_QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.I)
+# What follows the hour of a time of day: "6 p.m.", "10 AM", "9 a. m.", "seven o'clock".
+_CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.\s?m\b\.?|[ap]m\b|o['’]clock\b)", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|—|and|or)\s*$", re.I)
 TIME_UNITS = {"second", "minute", "hour", "day", "night", "week", "fortnight", "month", "year", "decade", "century"}
 CURRENCY_WORDS = {"dollar": "$", "euro": "EUR", "pound": "GBP", "yen": "JPY", "rouble": "RUB", "ruble": "RUB"}
@@ -168,6 +170,8 @@ def _is_quantity(text: str, m: re.Match[str], num: str) -> bool:
         return False
     if num[0].isupper() and re.search(r"[A-Z][\w.]*\s+$", text[max(0, m.start() - 20):m.start()]):
         return False  # part of a name: "World War Two", "Ocean's Eleven"
+    if not m.group("pct") and not m.group("cur") and _CLOCK_AFTER.match(text, m.end()):
+        return False  # a time of day ("6 p.m.", "10 AM", "seven o'clock"), not a quantity
     if re.fullmatch(r"(?:1[89]|20)\d\d", num) and not m.group("pct") and not m.group("cur"):
         before = text[max(0, m.start() - 25):m.start()]
         after = text[m.end():m.end() + 20]
