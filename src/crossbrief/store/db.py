@@ -96,7 +96,9 @@ class SearchHit:
 class Store:
     """One crossbrief database (see the module docstring). Use it in a `with`, or `close()` it.
 
-    `create=False` refuses a file that does not exist yet (InputError), for commands that only read."""
+    `create=False` refuses a file that does not exist yet, or is empty (InputError), for commands
+    that only read: opening would write a new store's schema into it (an empty file is a new store
+    to SQLite), and a reader given the wrong path must not turn that file into a database."""
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
         self.path = Path(path)
@@ -105,6 +107,8 @@ class Store:
             raise InputError(f"{self.name}: no such store (crossbrief ingest creates it)")
         if self.path.is_dir():
             raise InputError(f"{self.name}: a folder, not a store file")
+        if not create and self.path.stat().st_size == 0:
+            raise InputError(f"{self.name}: an empty file, not a store (crossbrief ingest makes it one)")
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:
