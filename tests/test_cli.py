@@ -449,3 +449,75 @@ def test_a_bug_on_one_article_still_briefs_the_rest_and_exits_3(tmp_path, capsys
     out, err = capsys.readouterr()
     assert "Lenne" in out
     assert "c.txt" in err and "internal error" in err and "ZeroDivisionError" in err
+
+
+# -- found by using the tool as a new user would (the audit) -------------------------------------
+
+
+def test_python_dash_m_crossbrief_runs_the_command_line():
+    result = subprocess.run([sys.executable, "-m", "crossbrief", "--version"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("crossbrief ")
+
+
+def test_brief_allow_private_fetches_from_a_local_server(capsys, examples_dir: Path):
+    from http.server import BaseHTTPRequestHandler
+
+    from conftest import serve
+    from crossbrief import settings
+
+    page = (b"<html><head><title>Quay crane collapses at Brennport</title></head><body><article>"
+            b"<p>A container crane collapsed at Brennport's north quay on Monday, injuring two dock workers, "
+            b"the port authority said in a statement issued that evening.</p>"
+            b"<p>The authority said the crane had passed an inspection in March and that work on the quay "
+            b"would stop until engineers had examined the other cranes there.</p></article></body></html>")
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    with settings.overridden(allow_private=False), serve(Page) as base:
+        url = f"{base}/crane.html"
+        code, out, err = run(capsys, "brief", url, str(examples_dir / "04_wire.json"))
+        assert code == 1 and "refused: 127.0.0.1 is a loopback address (--allow-private" in err
+        code, out, err = run(capsys, "brief", url, str(examples_dir / "04_wire.json"), "--allow-private")
+    assert code == 0, err
+    assert "Brennport" in out and url in out
+
+
+def test_brief_story_refuses_options_it_would_ignore(capsys):
+    for option in (["--words", "50"], ["--keep-all"], ["--no-facts"], ["--allow-private"]):
+        code, out, err = run(capsys, "brief", "--story", "s0123", *option)
+        assert code == 2 and out == ""
+        assert err == f"crossbrief: {option[0]} is for briefing ARTICLES; --story prints the stored brief as built\n"
+
+
+def test_feeds_add_names_a_bad_url_and_adds_none(capsys, tmp_path: Path):
+    db = tmp_path / "feeds.db"
+    code, _, err = run(capsys, "feeds", "add", "https://ok.example/rss", "not-a-url", "--db", str(db))
+    assert code == 2
+    assert err == "crossbrief: not-a-url: not a valid URL (expected http:// or https:// and a host)\n"
+    assert not db.exists()
+    assert run(capsys, "feeds", "add", "https://ok.example/rss", "--db", str(db))[0] == 0
+    code, out, err = run(capsys, "feeds", "list", "https://ok.example/rss", "--db", str(db))
+    assert code == 2 and out == "" and "feeds list takes no URLs" in err
+
+
+def test_read_only_commands_leave_an_empty_file_as_it_is(capsys, tmp_path: Path):
+    empty = tmp_path / "notes.txt"
+    empty.write_bytes(b"")
+    for argv in (["stories-list"], ["search", "bridge"], ["feeds", "list"], ["brief", "--story", "s1"],
+                 ["export", "--story", "s1"]):
+        code, out, err = run(capsys, *argv, "--db", str(empty))
+        assert code == 2 and out == ""
+        assert err == f"crossbrief: {empty}: an empty file, not a store (crossbrief ingest makes it one)\n"
+    assert empty.read_bytes() == b""
+    assert not (tmp_path / "notes.txt-wal").exists()

@@ -143,6 +143,12 @@ def cmd_brief(args: argparse.Namespace) -> int:
     if args.story is not None:
         if args.inputs:
             raise UsageError("give ARTICLES or --story, not both")
+        # The stored brief is printed as it was built: options that shape a new brief would be
+        # silently ignored, so they are refused.
+        for given, option in ((args.words is not None, "--words"), (args.no_facts, "--no-facts"),
+                              (args.keep_all, "--keep-all"), (args.allow_private, "--allow-private")):
+            if given:
+                raise UsageError(f"{option} is for briefing ARTICLES; --story prints the stored brief as built")
         return _stored_brief(args, _format_for(args))
     if not args.inputs:
         raise UsageError("give ARTICLES to brief, or --story ID for a stored story's brief")
@@ -152,7 +158,11 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     _at_least("--words", args.words, 10)
     _refuse_output_over_inputs(args.output, args.inputs)
-    result = brief(args.inputs, words=args.words or 200, facts=not args.no_facts, keep_all=args.keep_all)
+    from crossbrief.ingest.read import Limits
+
+    limits = Limits(allow_private=True) if args.allow_private else None
+    result = brief(args.inputs, words=args.words or 200, facts=not args.no_facts, keep_all=args.keep_all,
+                   limits=limits)
     for problem in result.problems:
         _say(("warning: " if not problem.fatal else "skipped ") + str(problem))
     # A bug met on one article is not bad input: the others are still briefed, but the command
@@ -249,6 +259,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     from crossbrief.store import Store
 
     if args.action == "list":
+        if args.urls:
+            raise UsageError(f"crossbrief feeds list takes no URLs (given: {args.urls[0]})")
         with Store(_db(args), create=False) as store:
             for feed in store.feeds():
                 status = f"HTTP {feed.last_status}" if feed.last_status else "never checked"
@@ -257,11 +269,16 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.urls:
         raise UsageError(f"crossbrief feeds {args.action} needs one or more feed URLs")
+    if args.action == "add":
+        for url in args.urls:  # all checked before any is added (or the store created)
+            try:
+                check_url(url)
+            except InputError as err:
+                raise InputError(f"{url}: {_first_line(err)}") from None
     with Store(_db(args), create=args.action == "add") as store:
         missing = []
         for url in args.urls:
             if args.action == "add":
-                check_url(url)
                 if not store.add_feed(url):
                     _say(f"{url}: already a feed")
             elif not store.remove_feed(url):
@@ -558,6 +575,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-all", action="store_true",
                    help="use articles found to be about another story (or not articles) for the summary too "
                         "(by default they are left out; the brief lists them with the reason either way)")
+    p.add_argument("--allow-private", action="store_true",
+                   help="fetch URLs from private, loopback and link-local addresses too (also "
+                        f"{settings.ALLOW_PRIVATE_ENV}=1)")
     p.set_defaults(func=cmd_brief)
 
     p = sub.add_parser("ingest", help="add articles, pages, feeds and OPML lists of feeds to the store; "
