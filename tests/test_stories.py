@@ -186,6 +186,7 @@ def test_one_article_and_the_state_file_guarded(tmp_path):
     # An output that cannot be written: the state is left as it was.
     done = _cli("one.txt", "-o", "missing/out.jsonl", "--state", "s.npz", "-q", cwd=tmp_path)
     assert done.returncode == 2 and (tmp_path / "s.npz").read_bytes() == before
+    assert done.stderr == "crossbrief: missing/out.jsonl: No such file or directory\n"  # not its temporary file
     # A file that is not a state: one line, exit 2, the file untouched.
     (tmp_path / "bad.npz").write_bytes(b"not a state")
     done = _cli("one.txt", "-o", "out.jsonl", "--state", "bad.npz", "-q", cwd=tmp_path)

@@ -20,7 +20,11 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], object]) -> N
     `path`: a run killed half-way leaves the previous file whole. The file gets the permissions a
     new file would (the umask), not the temporary file's private ones."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        # Named by the file asked for, not the temporary one ("out/.x.jsonl.k2j4.tmp: No such ...").
+        raise OSError(err.errno, err.strerror, str(path)) from err
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
