@@ -521,3 +521,10 @@ def test_read_only_commands_leave_an_empty_file_as_it_is(capsys, tmp_path: Path)
         assert err == f"crossbrief: {empty}: an empty file, not a store (crossbrief ingest makes it one)\n"
     assert empty.read_bytes() == b""
     assert not (tmp_path / "notes.txt-wal").exists()
+
+
+def test_a_file_given_twice_is_named_as_such(capsys, examples_dir: Path):
+    wire = str(examples_dir / "04_wire.json")
+    code, out, err = run(capsys, "brief", wire, str(examples_dir / "01_valley_courier.txt"), wire)
+    assert code == 0 and "## Summary" in out
+    assert f"crossbrief: warning: {wire}: given more than once: used once" in err.splitlines()

@@ -273,10 +273,11 @@ class Pipeline:
                 problems.append(done)
                 continue
             if done.article.id in seen:
-                problems.append(Problem(
-                    visible(article.source), f"the same article text as {visible(seen[done.article.id])}: used once",
-                    fatal=False,
-                ))
+                first = seen[done.article.id]
+                # The same file named twice (or in a folder also given) is not another outlet's text.
+                again = ("given more than once" if first == article.source
+                         else f"the same article text as {visible(first)}")
+                problems.append(Problem(visible(article.source), f"{again}: used once", fatal=False))
                 continue
             seen[done.article.id] = article.source
             for cut in (r for r in done.article.removed if r.reason == CUT_REASON):
