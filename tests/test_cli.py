@@ -202,9 +202,14 @@ def test_a_corrupt_or_truncated_gzip_input_is_one_line(capsys, tmp_path: Path):
 
 def test_an_output_file_that_cannot_be_written_is_named(capsys, examples_dir: Path, tmp_path: Path):
     target = tmp_path / "no-such-folder" / "brief.md"
-    code, _, err = run(capsys, "brief", str(examples_dir / "04_wire.json"), "-o", str(target))
-    assert code == 2
-    assert err.strip().splitlines()[-1] == f"crossbrief: {target}: No such file or directory"
+    # Said before the articles are read and parsed (nothing else on standard error).
+    for command in (["brief", str(examples_dir / "04_wire.json")], ["analyze", str(examples_dir / "04_wire.json")],
+                    ["stories", str(examples_dir / "04_wire.json"), "-q"]):
+        code, _, err = run(capsys, *command, "-o", str(target))
+        assert code == 2
+        assert err == f"crossbrief: {target}: cannot write it there (the folder {target.parent} does not exist)\n"
+    code, _, err = run(capsys, "brief", str(examples_dir / "04_wire.json"), "-o", str(tmp_path))
+    assert code == 2 and err == f"crossbrief: {tmp_path}: a folder; give a file to write\n"
 
 
 def test_eval_and_train_without_the_train_extra_say_how_to_install_it(capsys, monkeypatch, tmp_path: Path):

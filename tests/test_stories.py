@@ -186,7 +186,7 @@ def test_one_article_and_the_state_file_guarded(tmp_path):
     # An output that cannot be written: the state is left as it was.
     done = _cli("one.txt", "-o", "missing/out.jsonl", "--state", "s.npz", "-q", cwd=tmp_path)
     assert done.returncode == 2 and (tmp_path / "s.npz").read_bytes() == before
-    assert done.stderr == "crossbrief: missing/out.jsonl: No such file or directory\n"  # not its temporary file
+    assert "missing/out.jsonl: cannot write it there" in done.stderr
     # A file that is not a state: one line, exit 2, the file untouched.
     (tmp_path / "bad.npz").write_bytes(b"not a state")
     done = _cli("one.txt", "-o", "out.jsonl", "--state", "bad.npz", "-q", cwd=tmp_path)
@@ -196,3 +196,12 @@ def test_one_article_and_the_state_file_guarded(tmp_path):
     # The output is never one of the inputs.
     done = _cli("one.txt", "-o", "one.txt", cwd=tmp_path)
     assert done.returncode == 2 and "is the input file" in done.stderr
+
+
+def test_an_atomic_write_into_a_missing_folder_names_the_file_not_its_temporary_one(tmp_path):
+    from crossbrief.files import write_atomically
+
+    target = tmp_path / "missing" / "out.jsonl"
+    with pytest.raises(FileNotFoundError) as raised:
+        write_atomically(target, lambda f: f.write(b"{}\n"))
+    assert raised.value.filename == str(target)

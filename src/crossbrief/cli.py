@@ -116,6 +116,18 @@ def _refuse_output_over_inputs(output: str | None, inputs: Iterable[str], what: 
             raise UsageError(f"{output}: the {what} is {which}; write elsewhere")
 
 
+def _refuse_output_nowhere(output: str | None) -> None:
+    """UsageError when the output file cannot be created where it is asked for (a folder, or in a
+    folder that does not exist): said before the work, not after seconds of parsing."""
+    if output in (None, "-"):
+        return
+    path = Path(output)
+    if path.is_dir():
+        raise UsageError(f"{output}: a folder; give a file to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{output}: cannot write it there (the folder {path.parent} does not exist)")
+
+
 def _format_for(args: argparse.Namespace) -> str:
     if args.format:
         return str(args.format)
@@ -158,6 +170,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     _at_least("--words", args.words, 10)
     _refuse_output_over_inputs(args.output, args.inputs)
+    _refuse_output_nowhere(args.output)
     from crossbrief.ingest.read import Limits
 
     limits = Limits(allow_private=True) if args.allow_private else None
@@ -405,6 +418,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if Path(args.input).is_dir():
         raise UsageError(f"{args.input}: a folder; analyze reads one article (crossbrief brief reads a bundle)")
     _refuse_output_over_inputs(args.output, [args.input])
+    _refuse_output_nowhere(args.output)
     pipeline = default_pipeline()
     articles, problems = pipeline.read(args.input)
     skipped = [p for p in problems if p.fatal]
@@ -519,6 +533,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     from crossbrief.runners.stories import local_signer, run_stories
 
     _refuse_output_over_inputs(args.output, args.inputs)
+    _refuse_output_nowhere(args.output)
     if args.state:
         _refuse_output_over_inputs(args.state, args.inputs, what="state file")
         if args.output != "-" and _same_file(args.state, args.output):
