@@ -533,3 +533,12 @@ def test_a_file_given_twice_is_named_as_such(capsys, examples_dir: Path):
     code, out, err = run(capsys, "brief", wire, str(examples_dir / "01_valley_courier.txt"), wire)
     assert code == 0 and "## Summary" in out
     assert f"crossbrief: warning: {wire}: given more than once: used once" in err.splitlines()
+
+
+def test_search_and_stories_list_refuse_a_limit_under_one(capsys, tmp_path: Path):
+    db = tmp_path / "s.db"
+    assert run(capsys, "feeds", "add", "https://ok.example/rss", "--db", str(db))[0] == 0
+    for argv in (["search", "bridge"], ["stories-list"]):
+        for limit in ("0", "-3"):
+            code, out, err = run(capsys, *argv, "--db", str(db), "--limit", limit)
+            assert code == 2 and out == "" and err == f"crossbrief: --limit {limit}: must be at least 1\n"

@@ -347,6 +347,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from crossbrief.store import Store
 
+    _at_least("--limit", args.limit)  # SQLite reads 0 as none and a negative LIMIT as no limit
+
     with Store(_db(args), create=False) as store:
         hits = store.search(" ".join(args.query), limit=args.limit)
         for hit in hits:
@@ -356,6 +358,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_stories_list(args: argparse.Namespace) -> int:
     from crossbrief.store import Store
+
+    _at_least("--limit", args.limit)
 
     with Store(_db(args), create=False) as store:
         for story in store.stories(limit=args.limit):
