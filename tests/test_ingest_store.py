@@ -234,3 +234,22 @@ def test_cli_ingest_then_brief_and_export_a_stored_story(tmp_path, examples_dir,
     assert "no such store" in capsys.readouterr().err
     assert main(["search", "spillway", "--db", db]) == 0
     assert "\t" in capsys.readouterr().out
+
+
+def test_a_later_ingest_builds_the_briefs_an_earlier_one_left_out(tmp_path, examples_dir, capsys):
+    # --no-briefs (or a run stopped while it built briefs) commits the articles and stories only;
+    # the next ingest, even of nothing new, builds the briefs they lack, and then none again.
+    db = str(tmp_path / "b.db")
+    assert main(["ingest", str(examples_dir), "--db", db, "-q", "--no-briefs"]) == 0
+    capsys.readouterr()
+    with Store(db) as store:
+        [behind] = store.stories_behind_on_briefs()
+        assert store.brief_of(behind) is None
+    assert main(["ingest", str(examples_dir), "--db", db, "-q"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2:] == ["crossbrief: stories changed 0; briefs rebuilt 1",
+                        "crossbrief: added 0, unchanged 5, copies 0, failed 0"]
+    with Store(db) as store:
+        assert store.brief_of(behind) is not None and store.stories_behind_on_briefs() == []
+    assert main(["ingest", str(examples_dir), "--db", db, "-q"]) == 0
+    assert capsys.readouterr().err.splitlines() == ["crossbrief: added 0, unchanged 5, copies 0, failed 0"]

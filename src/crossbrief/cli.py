@@ -250,7 +250,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _say("warning: " + str(p))
     for p in run.failures:
         _say("failed " + str(p))
-    if run.stories:
+    if run.stories or run.briefs:
         briefs = f"; briefs rebuilt {run.briefs}" if not args.no_briefs else ""
         single = f" ({run.single} of one article: no brief)" if run.single and not args.no_briefs else ""
         _say(f"stories changed {len(run.stories)}{briefs}{single}")

@@ -239,6 +239,20 @@ class Store:
         ).fetchall()
         return [_article(r) for r in rows]
 
+    def stories_behind_on_briefs(self) -> list[str]:
+        """Stories of two or more articles (copies not counted) whose latest brief is missing or was
+        built from other articles: as an ingest with --no-briefs, or one stopped while it rebuilt
+        briefs, leaves them (their articles are committed before any brief is built)."""
+        members: dict[str, list[str]] = {}
+        rows = self.conn.execute("SELECT story, article FROM story_members WHERE copy_of IS NULL ORDER BY position")
+        for story_id, article_id in rows:
+            members.setdefault(story_id, []).append(article_id)
+        latest = dict(self.conn.execute(
+            "SELECT b.story, b.members_hash FROM briefs b "
+            "WHERE b.version = (SELECT max(version) FROM briefs WHERE story = b.story)"
+        ).fetchall())
+        return [s for s, ids in members.items() if len(ids) >= 2 and latest.get(s) != members_hash(ids)]
+
     def count_articles(self) -> int:
         return int(self._one("SELECT count(*) FROM articles")[0])
 

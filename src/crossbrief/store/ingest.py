@@ -434,15 +434,18 @@ def ingest(
     finally:
         work.bar.close()
     run.stories = list(work.filer.touched)
-    if briefs and run.stories:
-        rebuild_briefs(store, run, pipeline)
+    if briefs:
+        # Also the stories an earlier run left without an up-to-date brief (--no-briefs, or
+        # stopped while building them): no later run would touch them otherwise.
+        behind = [s for s in store.stories_behind_on_briefs() if s not in work.filer.touched]
+        rebuild_briefs(store, run, pipeline, also=behind)
     return run
 
 
-def rebuild_briefs(store: Store, run: IngestRun, pipeline: Any = None) -> None:
-    """Rebuild and store the brief of every story in `run.stories` with 2+ articles (not copies)
-    whose articles changed since its last brief."""
-    for story_id in run.stories:
+def rebuild_briefs(store: Store, run: IngestRun, pipeline: Any = None, also: Sequence[str] = ()) -> None:
+    """Rebuild and store the brief of every story in `run.stories` (and in `also`) with 2+
+    articles (not copies) whose articles changed since its last brief."""
+    for story_id in [*run.stories, *also]:
         articles = store.articles_of_story(story_id, copies=False)
         if len(articles) < 2:
             run.single += 1
