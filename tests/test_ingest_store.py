@@ -245,6 +245,9 @@ def test_a_later_ingest_builds_the_briefs_an_earlier_one_left_out(tmp_path, exam
     with Store(db) as store:
         [behind] = store.stories_behind_on_briefs()
         assert store.brief_of(behind) is None
+    assert main(["brief", "--story", behind, "--db", db]) == 2
+    assert capsys.readouterr().err == (f"crossbrief: story {behind}: no brief stored yet (the next crossbrief "
+                                       "ingest without --no-briefs builds it)\n")
     assert main(["ingest", str(examples_dir), "--db", db, "-q"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err[-2:] == ["crossbrief: stories changed 0; briefs rebuilt 1",

@@ -208,6 +208,10 @@ def _stored_brief(args: argparse.Namespace, fmt: str) -> int:
             raise InputError(f"story {args.story}: not in {store.name} (crossbrief stories-list shows them)")
         stored = store.brief_of(args.story)
         if stored is None:
+            originals = sum(1 for m in store.members(args.story) if m.copy_of is None)
+            if originals >= 2:  # left by an ingest with --no-briefs, or one stopped while building briefs
+                raise InputError(f"story {args.story}: no brief stored yet (the next crossbrief ingest "
+                                 "without --no-briefs builds it)")
             raise InputError(f"story {args.story}: no brief stored (it has {story.size} article"
                              f"{'s' if story.size != 1 else ''}; a brief needs two or more that are not copies)")
     try:
