@@ -668,7 +668,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("batch", help="summarise many clusters from a JSONL file")
-    p.add_argument("input", metavar="IN.jsonl[.gz]")
+    p.add_argument("input", metavar="IN.jsonl[.gz]",
+                   help='one cluster a line: {"id"?, "documents": ["text", ...]} (plain or gzip)')
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
     p.add_argument("--words", type=int, default=None, help="word budget (default: the tuned length policy)")
     p.add_argument("--workers", type=int, default=None,
