@@ -45,7 +45,7 @@ LAYERS: list[list[str]] = [
     ["crossbrief.learn"],
     ["crossbrief.web"],  # forthcoming
     ["crossbrief.cli"],
-    ["crossbrief"],  # the package's __init__: the public API over everything
+    ["crossbrief", "crossbrief.__main__"],  # the package's __init__: the public API over everything; `python -m`
 ]
 
 
