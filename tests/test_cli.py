@@ -89,6 +89,9 @@ def test_one_article_gives_a_brief_with_a_warning(capsys, examples_dir: Path):
     code, out, err = run(capsys, "brief", str(examples_dir / "04_wire.json"))
     assert code == 0
     assert "## Summary" in out and "only one usable article" in err
+    # The article was used: its caveat is a warning, not an input left out.
+    assert "## Inputs not used" not in out
+    assert "only one usable article" in out.split("## Warnings", 1)[1]
 
 
 def test_standard_input(examples_dir: Path, tmp_path: Path):

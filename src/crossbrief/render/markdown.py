@@ -91,11 +91,13 @@ def to_markdown(brief: Brief) -> str:
             removed = len(a.removed)
             lines.append(f"- [{n}] removed {removed} line{'s' if removed != 1 else ''}: {counts}")
         lines.append("")
-    if brief.problems:
-        lines += ["## Inputs not used", ""]
-        for p in brief.problems:
-            lines.append(f"- {md_text(p.input)}: {md_text(p.message)}")
-        lines.append("")
+    # Skipped inputs, then caveats about inputs that were used (a bundle of one, a cut article).
+    for heading, fatal in (("Inputs not used", True), ("Warnings", False)):
+        listed = [p for p in brief.problems if p.fatal == fatal]
+        if listed:
+            lines += [f"## {heading}", ""]
+            lines += [f"- {md_text(p.input)}: {md_text(p.message)}" for p in listed]
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
