@@ -469,7 +469,7 @@ def test_python_dash_m_crossbrief_runs_the_command_line():
     assert result.stdout.startswith("crossbrief ")
 
 
-def test_brief_allow_private_fetches_from_a_local_server(capsys, examples_dir: Path):
+def test_brief_and_analyze_allow_private_fetch_from_a_local_server(capsys, examples_dir: Path):
     from http.server import BaseHTTPRequestHandler
 
     from conftest import serve
@@ -497,8 +497,12 @@ def test_brief_allow_private_fetches_from_a_local_server(capsys, examples_dir: P
         code, out, err = run(capsys, "brief", url, str(examples_dir / "04_wire.json"))
         assert code == 1 and "refused: 127.0.0.1 is a loopback address (--allow-private" in err
         code, out, err = run(capsys, "brief", url, str(examples_dir / "04_wire.json"), "--allow-private")
-    assert code == 0, err
-    assert "Brennport" in out and url in out
+        assert code == 0, err
+        assert "Brennport" in out and url in out
+        assert run(capsys, "analyze", url)[0] == 2
+        code, out, err = run(capsys, "analyze", url, "--allow-private")
+        assert code == 0, err
+        assert "Brennport" in out
 
 
 def test_brief_story_refuses_options_it_would_ignore(capsys):

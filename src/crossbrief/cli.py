@@ -427,8 +427,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.input}: a folder; analyze reads one article (crossbrief brief reads a bundle)")
     _refuse_output_over_inputs(args.output, [args.input])
     _refuse_output_nowhere(args.output)
+    from crossbrief.ingest.read import Limits
+
     pipeline = default_pipeline()
-    articles, problems = pipeline.read(args.input)
+    articles, problems = pipeline.read(args.input, limits=Limits(allow_private=True) if args.allow_private else None)
     skipped = [p for p in problems if p.fatal]
     if len(articles) > 1 or (articles and skipped):
         raise UsageError(
@@ -665,6 +667,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="FILE")
     p.add_argument("--format", choices=("md", "json"), default=None)
     p.add_argument("-o", "--output")
+    p.add_argument("--allow-private", action="store_true",
+                   help="fetch a URL from a private, loopback or link-local address too (also "
+                        f"{settings.ALLOW_PRIVATE_ENV}=1)")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("batch", help="summarise many clusters from a JSONL file")
