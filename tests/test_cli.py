@@ -549,3 +549,19 @@ def test_search_and_stories_list_refuse_a_limit_under_one(capsys, tmp_path: Path
         for limit in ("0", "-3"):
             code, out, err = run(capsys, *argv, "--db", str(db), "--limit", limit)
             assert code == 2 and out == "" and err == f"crossbrief: --limit {limit}: must be at least 1\n"
+
+
+def test_a_closed_standard_output_is_one_line_and_exit_2(tmp_path: Path, examples_dir: Path):
+    # Started with no standard output at all (`>&-`): was an internal error (exit 3) for brief and
+    # analyze, and the listing commands printed nothing and exited 0.
+    db = tmp_path / "s.db"
+    assert main(["feeds", "add", "https://ok.example/rss", "--db", str(db)]) == 0
+    wire = examples_dir / "04_wire.json"
+    for argv in (f"analyze {wire}", f"brief {wire}", f"feeds list --db {db}"):
+        result = subprocess.run(f"{sys.executable} -m crossbrief.cli {argv} >&-", shell=True, capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 2, (argv, result.stderr)
+        assert result.stderr.splitlines()[-1] == "crossbrief: standard output: it is closed"
+    result = subprocess.run(f"{sys.executable} -m crossbrief.cli analyze {wire} -o {tmp_path / 'a.md'} >&-",
+                            shell=True, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and (tmp_path / "a.md").read_text().startswith("# ")

@@ -15,8 +15,10 @@ debug messages with CROSSBRIEF_DEBUG=1).
 from __future__ import annotations
 
 import argparse
+import errno
 import gzip
 import importlib.util
+import io
 import logging
 import os
 import sys
@@ -73,6 +75,21 @@ def configure_logging(debug: bool = False) -> None:
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
         logger.addHandler(_StderrHandler())
     logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+class _ClosedStandardOutput(io.TextIOBase):
+    """Standard output when the process was started without one (`crossbrief ... >&-`): writing
+    to it is an OSError naming it, as for any file that cannot be written (exit 2), instead of an
+    AttributeError on None (exit 3) or, through print(), output silently dropped (exit 0)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed", "standard output")
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "it is closed", "standard output")
 
 
 def _write(text: str, output: str | None) -> None:
@@ -732,6 +749,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStandardOutput()
     args = build_parser().parse_args(argv)
     debug = settings.current().debug
     configure_logging(debug)
