@@ -205,3 +205,21 @@ def test_an_atomic_write_into_a_missing_folder_names_the_file_not_its_temporary_
     with pytest.raises(FileNotFoundError) as raised:
         write_atomically(target, lambda f: f.write(b"{}\n"))
     assert raised.value.filename == str(target)
+
+
+def test_the_closing_counts_include_the_problems_summarised_in_one_line(tmp_path, capsys):
+    # Nine broken lines are shown as five and "... and 4 more problems": still nine skipped.
+    from crossbrief.cli import main
+    from crossbrief.store import Store
+    from crossbrief.store.ingest import ingest
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(f"{{broken {i}\n" for i in range(9)) + json.dumps({"id": "ok", "text": WIRE}) + "\n",
+                    encoding="utf-8")
+    assert main(["stories", str(feed), "-o", str(tmp_path / "out.jsonl"), "-q"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[5] == f"crossbrief: skipped {feed}: ... and 4 more problems in {feed}"
+    assert err[-1].endswith("skipped 9")
+    with Store(tmp_path / "s.db") as store:
+        run = ingest(store, [str(feed)], briefs=False, progress=False)
+    assert (run.added, run.failed, len(run.failures)) == (1, 9, 6)

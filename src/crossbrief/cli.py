@@ -451,7 +451,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     skipped = [p for p in problems if p.fatal]
     if len(articles) > 1 or (articles and skipped):
         raise UsageError(
-            f"{args.input}: a bundle of {len(articles) + len(skipped)} articles; analyze reads one "
+            f"{args.input}: a bundle of {len(articles) + sum(p.count for p in skipped)} articles; analyze reads one "
             "(crossbrief brief reads a bundle)"
         )
     if not articles and len(problems) == 1:

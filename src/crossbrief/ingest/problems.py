@@ -39,5 +39,6 @@ def summarised(problems: list[Problem], name: str, limit: int = MAX_PROBLEMS_PER
     more = Problem(
         shown(name), f"... and {len(rest):,} more problems in {shown(name)}",
         fatal=any(p.fatal for p in rest), internal=any(p.internal for p in rest),
+        count=sum(p.count for p in rest),
     )
     return [*problems[:limit], more]

@@ -47,6 +47,9 @@ class Problem:
     message: str
     fatal: bool = True  # True: the input was skipped; False: used, but worth a warning
     internal: bool = False  # True: a bug in crossbrief, not bad input (the CLI then exits 3)
+    # How many problems this line stands for: 1, or N for the line "... and N more problems in X"
+    # that replaces the rest of one input's many (so that counts of skipped items stay true).
+    count: int = 1
 
     def __str__(self) -> str:
         return f"{self.input}: {self.message}"

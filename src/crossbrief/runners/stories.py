@@ -237,7 +237,7 @@ def run_stories(
             bar.close()
     if own_signer and isinstance(signer, LocalSigner):
         signer.close()
-    run.skipped = sum(1 for p in run.problems if p.fatal)
+    run.skipped = sum(p.count for p in run.problems if p.fatal)
     added = {a.article for a in done if not a.duplicate}
     for assignment in done:
         if assignment.duplicate:

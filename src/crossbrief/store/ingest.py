@@ -78,7 +78,7 @@ class IngestRun:
 
     @property
     def failed(self) -> int:
-        return len(self.failures)
+        return sum(p.count for p in self.failures)
 
     @property
     def internal(self) -> bool:
