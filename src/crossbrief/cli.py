@@ -6,6 +6,7 @@ Exit codes (also in the README):
   2  nothing usable, or bad usage: a CrossbriefError (InputError, UsageError, ModelFileError), or
      a file that cannot be read or written; one line on standard error naming it and the problem
   3  an internal error (a bug: please report it; CROSSBRIEF_DEBUG=1 shows the traceback)
+  130  interrupted (Ctrl-C)
 
 Logging: library code logs to `logging.getLogger(__name__)`; the CLI prints the `crossbrief`
 loggers' warnings and errors on standard error as "crossbrief: message" (everything down to
