@@ -88,6 +88,10 @@ def test_not_a_database_and_a_missing_store_are_one_line_errors(tmp_path):
     with pytest.raises(InputError, match="no such store"):
         Store(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
+    nowhere = tmp_path / "no-such-folder" / "s.db"
+    with pytest.raises(InputError) as raised:
+        Store(nowhere)
+    assert str(raised.value) == f"{nowhere}: cannot create the store (the folder {nowhere.parent} does not exist)"
 
 
 def test_articles_urls_and_search(tmp_path):

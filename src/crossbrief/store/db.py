@@ -107,6 +107,9 @@ class Store:
             raise InputError(f"{self.name}: no such store (crossbrief ingest creates it)")
         if self.path.is_dir():
             raise InputError(f"{self.name}: a folder, not a store file")
+        if create and not self.path.exists() and not self.path.parent.is_dir():
+            # sqlite3 would say only "unable to open database file".
+            raise InputError(f"{self.name}: cannot create the store (the folder {self.path.parent} does not exist)")
         if not create and self.path.stat().st_size == 0:
             raise InputError(f"{self.name}: an empty file, not a store (crossbrief ingest makes it one)")
         try:
