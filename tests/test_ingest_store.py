@@ -89,6 +89,10 @@ class _Handler(BaseHTTPRequestHandler):
                 {"title": PAGES["/a1.html"][0], "link": base + "/a1.html"},
             ]
             self._send(200, "application/rss+xml", _rss(items, "Mixed"))
+        elif self.path == "/news/relative.xml":  # links relative to the feed's own address
+            items = [{"title": PAGES["/a1.html"][0], "link": "../a1.html"},
+                     {"title": PAGES["/a2.html"][0], "link": "/a2.html"}]
+            self._send(200, "application/rss+xml", _rss(items, "Relative"))
         elif self.path == "/notxml":
             self._send(200, "application/rss+xml", b"hello, this is not a feed at all {]")
         elif self.path == "/to-file":
@@ -190,6 +194,13 @@ def test_an_opml_file_of_feeds(tmp_path, server):
         run = ingest(store, [str(opml)], briefs=False, progress=False)
         assert (run.added, run.failed) == (3, 0)
         assert [f.url for f in store.feeds()] == [f"{server}/feed.xml"]
+
+
+def test_a_feeds_relative_links_resolve_against_its_address(tmp_path, server):
+    with Store(tmp_path / "s.db") as store:
+        run = ingest(store, [f"{server}/news/relative.xml"], briefs=False, progress=False)
+        assert (run.added, run.failed) == (2, 0), run.failures
+        assert store.has_url(f"{server}/a1.html") and store.has_url(f"{server}/a2.html")
 
 
 def test_private_addresses_are_refused_without_allow_private(tmp_path, server):

@@ -75,11 +75,14 @@ def _date(entry: dict) -> str:
     return ""
 
 
-def parse_feed(data: bytes, name: str) -> Feed:
-    """The feed in `data` (RSS 0.9x-2.0, RSS 1.0/RDF or Atom), or InputError saying it is not one."""
+def parse_feed(data: bytes, name: str, base: str = "") -> Feed:
+    """The feed in `data` (RSS 0.9x-2.0, RSS 1.0/RDF or Atom), or InputError saying it is not one.
+    `base`: the URL the feed was fetched from, against which relative links ("story.html") resolve."""
     import feedparser
 
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    # feedparser takes the base of relative links from the response's Content-Location.
+    headers = {"content-location": base} if base else None
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True, response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         detail = f" ({type(reason).__name__}: {str(reason).splitlines()[0] if str(reason) else ''})" if reason else ""

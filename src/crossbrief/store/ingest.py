@@ -291,7 +291,7 @@ class _Ingest:
             self.opml(fetched.data, url)
         elif kind == "feed":
             try:
-                feed = parse_feed(fetched.data, url)
+                feed = parse_feed(fetched.data, url, base=fetched.final_url or url)
             except InputError as err:
                 self._feed_failed(url, str(err))
                 raise
