@@ -565,3 +565,13 @@ def test_a_closed_standard_output_is_one_line_and_exit_2(tmp_path: Path, example
     result = subprocess.run(f"{sys.executable} -m crossbrief.cli analyze {wire} -o {tmp_path / 'a.md'} >&-",
                             shell=True, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and (tmp_path / "a.md").read_text().startswith("# ")
+
+
+def test_batch_of_a_binary_file_is_one_line(capsys, tmp_path: Path):
+    # Was one "not JSON" line per newline byte of the file, and exit 1.
+    photo = tmp_path / "photo.jsonl"
+    photo.write_bytes(bytes(range(256)) * 40)
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "batch", str(photo), "-o", str(out))
+    assert code == 2 and err == f"crossbrief: {photo}: binary file, not JSONL text\n"
+    assert not out.exists()

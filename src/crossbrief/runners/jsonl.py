@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from crossbrief.errors import InputError
+
 
 def open_text(path: str) -> IO[str]:
     """Open a JSONL file, plain or gzip-compressed, for reading as text."""
@@ -20,7 +22,12 @@ def open_text(path: str) -> IO[str]:
     # Undecodable bytes become U+FFFD: one bad line must not stop a batch of thousands.
     # Compressed by its first bytes, not its name: a .jsonl that is really gzip is read too.
     with open(p, "rb") as head:
-        gzipped = head.read(2) == b"\x1f\x8b"
+        start = head.read(8192)
+    gzipped = start[:2] == b"\x1f\x8b"
+    # JSONL is UTF-8 text, which never holds a NUL byte: a binary file (a photo, a zip, a UTF-16
+    # file) is one line naming it, not one "not JSON" line for each of its thousands of "lines".
+    if not gzipped and b"\x00" in start:
+        raise InputError(f"{path}: binary file, not JSONL text")
     if gzipped:
         return io.TextIOWrapper(gzip.open(p, "rb"), encoding="utf-8", errors="replace")
     return open(p, encoding="utf-8", errors="replace")
