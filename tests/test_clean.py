@@ -208,3 +208,19 @@ def test_text_of_many_short_sentences_is_held_to_its_sentence_bound():
     lines = "\n".join(f"Berth {i} reopened at noon on the third day." for i in range(4000))  # ~45 characters a line
     limit = text_limit(lines)
     assert lines[:limit].count("\n") == MAX_TEXT_SENTENCES and limit > MIN_TEXT_CHARS
+
+
+def test_a_list_of_links_under_its_heading_goes_from_an_extractors_text_too():
+    from crossbrief.ingest.read import EXTRACTED_BY
+
+    raw = "\n".join([*BODY, "More Must-Reads From The Harbour Gazette",
+                     "- Inside the Fight to Save the Old Lighthouse", "- Why Ferry Fares Keep Rising",
+                     "Sub-headings and lists inside the story stay:", "- the pier reopens in March",
+                     "- the ferry runs twice a day"])
+    a = clean(Article(source="t", raw_text=raw, meta={EXTRACTED_BY: "trafilatura"}))
+    assert "Must-Reads" not in a.text and "Lighthouse" not in a.text and "Ferry Fares" not in a.text
+    assert all(line in a.text for line in BODY)
+    assert "- the pier reopens in March" in a.text and "- the ferry runs twice a day" in a.text
+    # A sentence that happens to start like such a heading is not one.
+    raw = "\n".join([*BODY, "More from the council meeting is expected on Friday, officials said."])
+    assert "More from the council" in clean(Article(source="t", raw_text=raw, meta={EXTRACTED_BY: "x"})).text

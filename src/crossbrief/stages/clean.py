@@ -310,7 +310,8 @@ def clean(article: Article) -> Article:
 
 _LINK_LIST_HEADING = re.compile(
     r"^\W*(related( (stories|articles|coverage|content|links|topics))?|most (read|popular|viewed|shared)|"
-    r"top stories|trending( now)?|more (from|on|stories|news)\b.*|recommended( for you)?|read more|see also|"
+    r"top stories|trending( now)?|more (must[- ]reads?|from|on|stories|news)\b.*|must[- ]reads?|"
+    r"recommended( for you)?|read more|see also|(editor'?s'? )?picks|don'?t miss|read next|"
     r"you (may|might) (also )?like|more on this story)\W*$",
     re.IGNORECASE,
 )
@@ -320,12 +321,18 @@ def _mark_link_lists(lines: list[_Line]) -> None:
     """The list under a "Related stories" (or "Most read" ...) heading is links to other articles:
     its items, headlines rather than sentences, go with the heading."""
     for i, ln in enumerate(lines):
-        if not (ln.reason and _LINK_LIST_HEADING.match(ln.text)):
+        # The heading was dropped already, or (in an extractor's text, where only sure rules run)
+        # is one of those words alone on its line, not a sentence.
+        if not (_LINK_LIST_HEADING.match(ln.text) and (ln.reason or not is_sentence_like(ln.text))):
             continue
+        items = 0
         for item in lines[i + 1:]:
             if not _BULLET.match(item.text) or is_sentence_like(item.text) or _words(item.text) > 20:
                 break
             item.drop("link", "link listed under " + ln.text[:40])
+            items += 1
+        if items and not ln.reason:
+            ln.drop("link", "heading of a list of links to other articles")
 
 
 def _mark_pull_quotes(lines: list[_Line]) -> None:
