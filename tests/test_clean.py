@@ -224,3 +224,11 @@ def test_a_list_of_links_under_its_heading_goes_from_an_extractors_text_too():
     # A sentence that happens to start like such a heading is not one.
     raw = "\n".join([*BODY, "More from the council meeting is expected on Friday, officials said."])
     assert "More from the council" in clean(Article(source="t", raw_text=raw, meta={EXTRACTED_BY: "x"})).text
+
+
+def test_a_loading_placeholder_is_interface_text_but_a_sentence_about_loading_is_not():
+    from crossbrief.ingest.read import EXTRACTED_BY
+
+    raw = "\n".join([BODY[0], "Loading weather data ...", "Loading the ferry took three hours on Monday.", *BODY[1:]])
+    a = clean(Article(source="t", raw_text=raw, meta={EXTRACTED_BY: "trafilatura"}))
+    assert "weather data" not in a.text and "Loading the ferry took three hours on Monday." in a.text

@@ -72,7 +72,7 @@ _INTERFACE = re.compile(
     r"most (read|popular|viewed|shared)|watch( the)? video|video|play video|"
     r"image (copyright|caption|source)\b.*|photo(graph)?( credit)?:.*|picture:.*|copyright( ©| \d{4}\b).*|©.*|"
     r"all rights reserved\b.*|print( this)?( article)?|e-?mail( this)?( article)?|back to top|skip (to|ad)\b.*|"
-    r"loading(\.\.\.|…)?|(our )?newsletters?|continue reading\b.*|story continues below\b.*|comments?|"
+    r"loading( \w+){0,3} ?(\.\.\.|…)|loading|(our )?newsletters?|continue reading\b.*|story continues below\b.*|comments?|"
     r"show comments|hide comments|view comments|add comment|leave a comment|next( story| article)?|"
     r"previous( story| article)?|(view|see|open) (gallery|slideshow|all \d+ photos?)|in pictures:.*|in photos:.*|"
     r"gallery:.*|photo gallery|enlarge|close|menu|home|top stories|breaking news|live updates|updated|"
