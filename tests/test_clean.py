@@ -177,3 +177,58 @@ def test_cut_point_prefers_paragraph_then_sentence_then_space():
     assert cut_point("aaaa bbbb cccc. dddd eeee", 20) == 15
     assert cut_point("aaaa bbbb cccc dddd eeee", 20) == 19
     assert cut_point("x" * 30, 20) == 20
+
+
+def test_a_long_feature_is_kept_whole():
+    # About 9,000 words of prose: longer than the old 30,000-character cut, shorter than any bound.
+    raw = "\n".join(f"Part {i} of the inquiry heard that the harbour wall at berth {i % 40} had been "
+                    f"patched twice since the storm, and that the engineers had asked for a survey." for i in range(400))
+    a = cleaned(raw)
+    assert len(raw) > 50_000
+    assert a.text == raw and all(r.reason != CUT_REASON for r in a.removed)
+
+
+def test_text_thick_with_quotes_is_held_to_its_quote_bound_but_never_below_the_minimum():
+    from crossbrief.stages.limits import MAX_TEXT_QUOTE_MARKS, MIN_TEXT_CHARS, text_limit
+
+    dense = " ".join(f"“Item {i},” he said." for i in range(20_000))  # a quote pair every ~20 characters
+    assert text_limit(dense) == MIN_TEXT_CHARS
+    sparse_quotes = "\n".join(f"Speaker {i} of the harbour council answered “yes” to the first budget question and "
+                              f"“not yet” to the second one, at length and in some detail" for i in range(1500))
+    limit = text_limit(sparse_quotes)
+    assert MIN_TEXT_CHARS < limit < len(sparse_quotes)
+    assert sparse_quotes[:limit].count("“") + sparse_quotes[:limit].count("”") == MAX_TEXT_QUOTE_MARKS
+    a = cleaned(sparse_quotes)
+    assert len(a.text) <= limit and [r.reason for r in a.removed] == [CUT_REASON]
+
+
+def test_text_of_many_short_sentences_is_held_to_its_sentence_bound():
+    from crossbrief.stages.limits import MAX_TEXT_SENTENCES, MIN_TEXT_CHARS, text_limit
+
+    lines = "\n".join(f"Berth {i} reopened at noon on the third day." for i in range(4000))  # ~45 characters a line
+    limit = text_limit(lines)
+    assert lines[:limit].count("\n") == MAX_TEXT_SENTENCES and limit > MIN_TEXT_CHARS
+
+
+def test_a_list_of_links_under_its_heading_goes_from_an_extractors_text_too():
+    from crossbrief.ingest.read import EXTRACTED_BY
+
+    raw = "\n".join([*BODY, "More Must-Reads From The Harbour Gazette",
+                     "- Inside the Fight to Save the Old Lighthouse", "- Why Ferry Fares Keep Rising",
+                     "Sub-headings and lists inside the story stay:", "- the pier reopens in March",
+                     "- the ferry runs twice a day"])
+    a = clean(Article(source="t", raw_text=raw, meta={EXTRACTED_BY: "trafilatura"}))
+    assert "Must-Reads" not in a.text and "Lighthouse" not in a.text and "Ferry Fares" not in a.text
+    assert all(line in a.text for line in BODY)
+    assert "- the pier reopens in March" in a.text and "- the ferry runs twice a day" in a.text
+    # A sentence that happens to start like such a heading is not one.
+    raw = "\n".join([*BODY, "More from the council meeting is expected on Friday, officials said."])
+    assert "More from the council" in clean(Article(source="t", raw_text=raw, meta={EXTRACTED_BY: "x"})).text
+
+
+def test_a_loading_placeholder_is_interface_text_but_a_sentence_about_loading_is_not():
+    from crossbrief.ingest.read import EXTRACTED_BY
+
+    raw = "\n".join([BODY[0], "Loading weather data ...", "Loading the ferry took three hours on Monday.", *BODY[1:]])
+    a = clean(Article(source="t", raw_text=raw, meta={EXTRACTED_BY: "trafilatura"}))
+    assert "weather data" not in a.text and "Loading the ferry took three hours on Monday." in a.text

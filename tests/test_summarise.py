@@ -234,6 +234,13 @@ def test_pronoun_led_sentences_only_follow_their_antecedent():
     assert needs_antecedent("That’s down from 40 percent a year ago.")
     assert needs_antecedent("They're still searching the hills north of the town.")
     assert not needs_antecedent("Here's what residents were told on Tuesday.")
+    # Connectives answer the sentence before ("But ..." after another outlet's sentence misleads).
+    assert needs_antecedent("But the council said the road would stay shut.")
+    assert needs_antecedent("However, engineers found no new cracks.")
+    assert needs_antecedent("And the ferry will not run on Sunday.")
+    assert needs_antecedent("Still, residents were told to stay away from the pier.")
+    assert not needs_antecedent("Still images from the camera showed the pier at dawn.")
+    assert not needs_antecedent("Butchers in the market reopened on Friday.")
 
 
 def test_brief_keeps_pronoun_led_sentences_next_to_their_antecedent(tmp_path):

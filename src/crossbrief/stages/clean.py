@@ -26,7 +26,8 @@ comment-section footers and a non-sentence footer after the last paragraph (benc
 measures it).
 
 Work is bounded (stages/limits.py): only the first MAX_RAW_CHARS of the raw body are cleaned and
-at most MAX_TEXT_CHARS of clean text are kept, cut at a paragraph or sentence boundary; a cut is
+at most `limits.text_limit` characters of clean text are kept (up to MAX_TEXT_CHARS, fewer for text
+thick with sentences or quotes), cut at a paragraph or sentence boundary; a cut is
 recorded as one Removal with reason "cut-length" whose detail names the limit.
 """
 
@@ -40,7 +41,16 @@ from dataclasses import dataclass
 
 from crossbrief.ingest.read import EXTRACTED_BY
 from crossbrief.model import Article, Removal
-from crossbrief.stages.limits import CUT_REASON, MAX_RAW_CHARS, MAX_TEXT_CHARS, cut_point
+from crossbrief.stages.limits import (
+    CUT_REASON,
+    MAX_RAW_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_TEXT_QUOTE_MARKS,
+    MAX_TEXT_SENTENCES,
+    MIN_TEXT_CHARS,
+    cut_point,
+    text_limit,
+)
 
 _QUOTES = str.maketrans({c: "" for c in "\"'“”‘’«»„‚`´"})
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
@@ -62,7 +72,7 @@ _INTERFACE = re.compile(
     r"most (read|popular|viewed|shared)|watch( the)? video|video|play video|"
     r"image (copyright|caption|source)\b.*|photo(graph)?( credit)?:.*|picture:.*|copyright( ©| \d{4}\b).*|©.*|"
     r"all rights reserved\b.*|print( this)?( article)?|e-?mail( this)?( article)?|back to top|skip (to|ad)\b.*|"
-    r"loading(\.\.\.|…)?|(our )?newsletters?|continue reading\b.*|story continues below\b.*|comments?|"
+    r"loading( \w+){0,3} ?(\.\.\.|…)|loading|(our )?newsletters?|continue reading\b.*|story continues below\b.*|comments?|"
     r"show comments|hide comments|view comments|add comment|leave a comment|next( story| article)?|"
     r"previous( story| article)?|(view|see|open) (gallery|slideshow|all \d+ photos?)|in pictures:.*|in photos:.*|"
     r"gallery:.*|photo gallery|enlarge|close|menu|home|top stories|breaking news|live updates|updated|"
@@ -289,9 +299,10 @@ def clean(article: Article) -> Article:
     kept = [ln for ln in lines if not ln.reason]
     text = "\n".join(ln.text for ln in kept)
     article.removed = [Removal(ln.text, ln.reason, ln.detail, ln.number) for ln in lines if ln.reason]
-    cut = _length_cut(raw, raw_end, text, kept)
+    limit = text_limit(text)
+    cut = _length_cut(raw, raw_end, text, kept, limit)
     if cut is not None:
-        text = text[: cut_point(text, MAX_TEXT_CHARS)].rstrip()
+        text = text[: cut_point(text, limit)].rstrip()
         article.removed.append(cut)
     article.text = text
     return article
@@ -299,7 +310,8 @@ def clean(article: Article) -> Article:
 
 _LINK_LIST_HEADING = re.compile(
     r"^\W*(related( (stories|articles|coverage|content|links|topics))?|most (read|popular|viewed|shared)|"
-    r"top stories|trending( now)?|more (from|on|stories|news)\b.*|recommended( for you)?|read more|see also|"
+    r"top stories|trending( now)?|more (must[- ]reads?|from|on|stories|news)\b.*|must[- ]reads?|"
+    r"recommended( for you)?|read more|see also|(editor'?s'? )?picks|don'?t miss|read next|"
     r"you (may|might) (also )?like|more on this story)\W*$",
     re.IGNORECASE,
 )
@@ -309,12 +321,18 @@ def _mark_link_lists(lines: list[_Line]) -> None:
     """The list under a "Related stories" (or "Most read" ...) heading is links to other articles:
     its items, headlines rather than sentences, go with the heading."""
     for i, ln in enumerate(lines):
-        if not (ln.reason and _LINK_LIST_HEADING.match(ln.text)):
+        # The heading was dropped already, or (in an extractor's text, where only sure rules run)
+        # is one of those words alone on its line, not a sentence.
+        if not (_LINK_LIST_HEADING.match(ln.text) and (ln.reason or not is_sentence_like(ln.text))):
             continue
+        items = 0
         for item in lines[i + 1:]:
             if not _BULLET.match(item.text) or is_sentence_like(item.text) or _words(item.text) > 20:
                 break
             item.drop("link", "link listed under " + ln.text[:40])
+            items += 1
+        if items and not ln.reason:
+            ln.drop("link", "heading of a list of links to other articles")
 
 
 def _mark_pull_quotes(lines: list[_Line]) -> None:
@@ -339,12 +357,13 @@ def _mark_pull_quotes(lines: list[_Line]) -> None:
                 ln.drop("pull-quote", "repeats part of another paragraph")
 
 
-def _length_cut(raw: str, raw_end: int, text: str, kept: list[_Line]) -> Removal | None:
-    """The "cut-length" Removal for an article over the limits (None for any normal article)."""
-    if raw_end >= len(raw) and len(text) <= MAX_TEXT_CHARS:
+def _length_cut(raw: str, raw_end: int, text: str, kept: list[_Line], limit: int) -> Removal | None:
+    """The "cut-length" Removal for an article over the limits (None for any normal article);
+    `limit`: `text_limit(text)`."""
+    if raw_end >= len(raw) and len(text) <= limit:
         return None
-    if len(text) > MAX_TEXT_CHARS:
-        end = cut_point(text, MAX_TEXT_CHARS)
+    if len(text) > limit:
+        end = cut_point(text, limit)
         rest = text[end:].lstrip()
         # The line of the raw body in which the cut falls.
         position, line = 0, kept[-1].number if kept else 1
@@ -354,7 +373,8 @@ def _length_cut(raw: str, raw_end: int, text: str, kept: list[_Line]) -> Removal
                 line = ln.number
                 break
         detail = (f"article too long: clean text cut at {end:,} of {len(text):,} characters "
-                  f"(limit {MAX_TEXT_CHARS:,})")
+                  f"(limit {MAX_TEXT_CHARS:,} characters, {MAX_TEXT_SENTENCES:,} sentences or "
+                  f"{MAX_TEXT_QUOTE_MARKS:,} quotation marks, whichever comes first after {MIN_TEXT_CHARS:,})")
         if raw_end < len(raw):
             detail += f"; only the first {raw_end:,} of {len(raw):,} raw characters were read (limit {MAX_RAW_CHARS:,})"
     else:

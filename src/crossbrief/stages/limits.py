@@ -7,9 +7,14 @@ Removal on the article naming the limit (see stages/clean.py). Normal articles a
 
 - MAX_RAW_CHARS: raw body text the cleaner reads at all (its line rules are linear, but a page
   dump of 100,000 lines is not worth cleaning);
-- MAX_TEXT_CHARS: clean text kept (about 5,000 words, several times a long news story; every
-  later stage -- parsing, sentence vectors, quote matching -- grows with it: 30,000 characters of
-  5,000 quotations "said X" take some 15 s);
+- clean text kept (`text_limit`): at most MAX_TEXT_CHARS (about 16,000 words: the longest
+  long-form journalism fits), MAX_TEXT_SENTENCES sentence ends or MAX_TEXT_QUOTE_MARKS quotation
+  marks, whichever comes first, but never less than MIN_TEXT_CHARS (about 5,000 words). Every
+  later stage -- parsing, sentence vectors, quote matching -- grows with the text, and the
+  bundle's sentence graph with the square of its sentences: 30,000 characters of quotations
+  "said X" take some 10 s, so text thick with sentences or quotes is held to what 30,000
+  characters of it cost, while prose is kept whole (an extractor that cut a long article's last
+  third would lose to trafilatura on the benchmark's long pages);
 - MAX_PIECE_CHARS: text given to pysbd in one call (its cost grows with the square of the text);
 - MAX_SENTENCE_WORDS: a "sentence" longer than this (a flattened list or table) is split into
   pieces of this many words.
@@ -20,7 +25,10 @@ from __future__ import annotations
 import re
 
 MAX_RAW_CHARS = 200_000
-MAX_TEXT_CHARS = 30_000
+MIN_TEXT_CHARS = 30_000
+MAX_TEXT_CHARS = 100_000
+MAX_TEXT_SENTENCES = 1_500  # a 100,000-character news article has about 800
+MAX_TEXT_QUOTE_MARKS = 2_000  # straight and curly double quotes, guillemets
 MAX_PIECE_CHARS = 10_000
 MAX_SENTENCE_WORDS = 300
 # Articles in one brief: bundle-wide work (relevance, the sentence graph) grows with the square of
@@ -37,6 +45,29 @@ CUT_REASON = "cut-length"
 
 # Sentence-final punctuation (optionally closing quotes or brackets), then white space.
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)")
+# What `text_limit` counts: a sentence end or a line break, and a quotation mark (not ’: the apostrophe).
+_SENTENCE_OR_LINE = re.compile(r"[.!?…][\"'”’»)\]]*(?:\n|(?=\s))|\n")  # one count for ".\n"
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+
+
+def _after_nth(pattern: re.Pattern[str], text: str, n: int, end: int) -> int:
+    """The offset just after the n-th match of `pattern` in text[:end] (`end` if fewer)."""
+    for count, match in enumerate(pattern.finditer(text, 0, end), 1):
+        if count == n:
+            return match.end()
+    return end
+
+
+def text_limit(text: str) -> int:
+    """How many characters of clean text `text` keeps (see the module docstring): len(text) for
+    any normal article; else the first of MAX_TEXT_CHARS characters, MAX_TEXT_SENTENCES sentence
+    ends or line breaks, MAX_TEXT_QUOTE_MARKS quotation marks, but at least MIN_TEXT_CHARS."""
+    if len(text) <= MIN_TEXT_CHARS:
+        return len(text)
+    limit = min(len(text), MAX_TEXT_CHARS)
+    limit = _after_nth(_SENTENCE_OR_LINE, text, MAX_TEXT_SENTENCES, limit)
+    limit = _after_nth(_QUOTE_MARK, text, MAX_TEXT_QUOTE_MARKS, limit)
+    return max(MIN_TEXT_CHARS, limit)
 
 
 def cut_point(text: str, limit: int) -> int:

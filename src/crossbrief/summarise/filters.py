@@ -66,13 +66,24 @@ _AFTER_BEFORE = re.compile(
     r"(?:\w+[ -])?(?:\w+ )?(?:seconds|minutes|hours|days|weeks|months|moments|years) later)\b", re.I)
 
 
+# Openers that answer or add to the sentence before ("But police said ...", "However, ...", "And
+# he ..."): after another outlet's sentence they contrast or continue the wrong thing. "Still"
+# only with its comma ("Still images ..." is a noun phrase).
+_CONNECTIVES = {"but", "however", "yet", "and", "nevertheless", "nonetheless", "instead", "moreover",
+                "furthermore", "otherwise", "also"}
+_STILL = re.compile(r"^\W*still,", re.I)
+
+
 def needs_antecedent(text: str) -> bool:
     """True when the sentence opens with a pronoun or demonstrative ("He said ...", "This means
-    ...", "That's ...") or follows on from an event told before it ("Minutes later, ..."): in a
-    summary it reads only right after the sentence before it in its article."""
-    if _AFTER_BEFORE.match(text):
+    ...", "That's ..."), a connective that answers the sentence before ("But ...", "However,
+    ...") or follows on from an event told before it ("Minutes later, ..."): in a summary it
+    reads only right after the sentence before it in its article."""
+    if _AFTER_BEFORE.match(text) or _STILL.match(text):
         return True
     opener = _opener(text)
+    if opener in _CONNECTIVES:
+        return True
     bare = _CONTRACTION.sub("", opener)
     # A bare "That" often opens a noun phrase ("That decision ..."); "That's" always points back.
     return bare in _ANAPHORIC or (bare == "that" and bare != opener)
