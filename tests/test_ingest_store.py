@@ -267,3 +267,18 @@ def test_a_later_ingest_builds_the_briefs_an_earlier_one_left_out(tmp_path, exam
         assert store.brief_of(behind) is not None and store.stories_behind_on_briefs() == []
     assert main(["ingest", str(examples_dir), "--db", db, "-q"]) == 0
     assert capsys.readouterr().err.splitlines() == ["crossbrief: added 0, unchanged 5, copies 0, failed 0"]
+
+
+def test_the_briefs_an_earlier_run_left_out_are_caught_up_a_bounded_number_per_run(tmp_path, examples_dir,
+                                                                                  capsys, monkeypatch):
+    # One story behind and a catch-up of none per run: the run builds nothing, and the story is
+    # still behind (the bound is what keeps a watch round short after a bulk --no-briefs import).
+    import crossbrief.store.ingest as store_ingest
+
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(examples_dir), "--db", db, "-q", "--no-briefs"]) == 0
+    monkeypatch.setattr(store_ingest, "BRIEF_CATCH_UP", 0)
+    assert main(["ingest", str(examples_dir), "--db", db, "-q"]) == 0
+    with Store(db) as store:
+        assert len(store.stories_behind_on_briefs()) == 1
+    capsys.readouterr()

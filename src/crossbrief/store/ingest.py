@@ -59,6 +59,7 @@ PAGE_FETCHERS = 4  # entry pages fetched at once
 # never wait long, big enough that the grouper's state, saved with each, is not saved per article.
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 1.0  # ... or whatever was read in this long (a slow feed still shows progress)
+BRIEF_CATCH_UP = 100  # briefs an earlier run left missing or stale, built per run (see ingest)
 STATE_SAVE_SHARE = 5  # commit at most every (this x the last state save) seconds: saving <= 1/5 of the time
 
 
@@ -438,7 +439,10 @@ def ingest(
         # Also the stories an earlier run left without an up-to-date brief (--no-briefs, or
         # stopped while building them): no later run would touch them otherwise.
         behind = [s for s in store.stories_behind_on_briefs() if s not in work.filer.touched]
-        rebuild_briefs(store, run, pipeline, also=behind)
+        # At most BRIEF_CATCH_UP of them per run, the latest stories first: after a bulk import
+        # with --no-briefs (tens of thousands of stories, ~2 s a brief) a watch round must still
+        # end in minutes; each later run builds the next ones.
+        rebuild_briefs(store, run, pipeline, also=behind[::-1][:BRIEF_CATCH_UP])
     return run
 
 
