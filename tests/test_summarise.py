@@ -367,3 +367,17 @@ def test_a_small_bundle_is_chosen_by_the_selector():
     selection = select_summary(articles_from_documents(DOCS), words=60)
     assert selection.decoder == SELECTOR and selection.sentences
     assert [s.text for s in selection.sentences] == [s.text for s in summarise(articles_from_documents(DOCS), words=60)]
+
+
+def test_small_counts_of_people_make_a_citation_differ():
+    from crossbrief.summarise.numbers import figure_relation
+
+    nine, seven = "Nine people were taken to hospital, a spokesman said.", "Seven people were taken to hospital."
+    assert figure_relation(nine, seven, counts=True) == "differ"
+    assert figure_relation(nine, "Nine people were treated in hospital.", counts=True) == "same"
+    # Time is context, not the figure; "one" is a pronoun as often as a count.
+    assert figure_relation("Three days later, the pier reopened.", "The pier reopened on Friday.", counts=True) == "none"
+    assert figure_relation("One of the divers was hurt.", "A diver was hurt.", counts=True) == "none"
+    assert figure_relation("The ferry left at 2 p.m.", "The ferry left at 3 p.m.", counts=True) == "none"
+    # The judge's own feature keeps the larger figures only, as it was fitted.
+    assert figure_relation(nine, seven) == "none"

@@ -79,14 +79,14 @@ def supporting(
             reported, j = judge.reports(i, b)
             if reported:
                 other = bundle.sentences[j].text
-                (differ if figure_relation(s.text, other) == "differ" else also).append((b, j))
+                (differ if figure_relation(s.text, other, counts=True) == "differ" else also).append((b, j))
             continue
         # The best match by cosine, but among near-ties prefer one that shares figures/words.
         ranked = mask[np.argsort(-sims[mask], kind="stable")][:3]
         for j in ranked:
             other = bundle.sentences[int(j)].text
             if same_content(float(sims[j]), s.text, other, thresholds):
-                (differ if figure_relation(s.text, other) == "differ" else also).append((b, int(j)))
+                (differ if figure_relation(s.text, other, counts=True) == "differ" else also).append((b, int(j)))
                 break
     return also, differ
 
