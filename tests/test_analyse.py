@@ -422,3 +422,9 @@ def test_parser_counts_and_gives_each_thread_its_own_pipeline() -> None:
     article = make("Ten people left. Ten people left. Then 40 boats came.")
     analyse_article(article, parser)
     assert parser.parsed_sentences == 4 + len({s.text for s in article.sentences})
+
+
+def test_a_spaced_m_is_metres_and_an_attached_one_millions() -> None:
+    assert [n.value for n in find_numbers("The wave rose 12 m above the quay.")] == [12]
+    assert [n.value for n in find_numbers("The council paid £3.5m for the quay.")] == [3_500_000]
+    assert [n.value for n in find_numbers("The repairs will cost 4 bn crowns.")] == [4_000_000_000]

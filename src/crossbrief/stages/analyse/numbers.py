@@ -34,7 +34,8 @@ _NUMBER = re.compile(
     r"(?<![\w/:.,$£€-])(?<!\w-)"
     r"(?P<cur>US\$|[$£€])?\s?"
     r"(?P<num>"
-    rf"{_DIGITS}(?:\s?(?:bn|mn|m|k)\b|(?:\s+{_SCALE}s?)+)?(?:\s+and\s+a\s+(?:half|quarter))?"
+    # "12m" and "£3.5m" are millions, "12 m of rain" is metres: a spaced short scale only as bn/mn.
+    rf"{_DIGITS}(?:(?:bn|mn|m|k)\b|\s(?:bn|mn)\b|(?:\s+{_SCALE}s?)+)?(?:\s+and\s+a\s+(?:half|quarter))?"
     rf"|(?:(?:a|an|one)\s+)?(?:half|quarter)(?:[\s-]+(?:of\s+)?a)?[\s-]+{_SCALE}"
     rf"|(?:a|an)\s+(?:{_SCALE})"
     rf"|{_NUMWORD}(?:[\s-]+(?:and\s+)?(?:{_NUMWORD}|{_SCALE}s?))*(?:\s+and\s+a\s+(?:half|quarter))?"
