@@ -182,7 +182,8 @@ def test_cut_point_prefers_paragraph_then_sentence_then_space():
 def test_a_long_feature_is_kept_whole():
     # About 9,000 words of prose: longer than the old 30,000-character cut, shorter than any bound.
     raw = "\n".join(f"Part {i} of the inquiry heard that the harbour wall at berth {i % 40} had been "
-                    f"patched twice since the storm, and that the engineers had asked for a survey." for i in range(400))
+                    f"patched twice since the storm, and that the engineers had asked for a survey."
+                    for i in range(400))
     a = cleaned(raw)
     assert len(raw) > 50_000
     assert a.text == raw and all(r.reason != CUT_REASON for r in a.removed)

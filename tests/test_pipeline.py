@@ -286,3 +286,41 @@ def test_a_brief_of_one_article_spends_nothing_on_the_fine_encoder(bundle: Path)
         [str(bundle / "harbour_a.txt"), str(bundle / "harbour_b.txt")], words=60
     )
     assert counting.texts >= sum(len(a.sentences) for a in two.articles)
+
+
+WIRE = (
+    "A cargo ship carrying 340 containers lost power off the Vell coast on Sunday and drifted for six hours "
+    "before two tugs reached it, the port authority said.\n"
+    "The ship, the Harrow Bay, had left Marlow for Ostry on Saturday night with a crew of 19.\n"
+    "Port director Elena Novak said the engines failed after water entered the fuel system during the storm.\n"
+    "\u201cThe crew kept the ship off the rocks with the anchors until the tugs came,\u201d Novak told reporters.\n"
+    "Coastguard crews stood by all afternoon as waves of five metres broke over the breakwater.\n"
+    "The shipping company said no containers were lost and that the ship would be towed to Marlow for repairs.\n"
+    "Inspectors from the maritime authority will board the Harrow Bay on Tuesday to examine the engines."
+)
+
+
+def test_a_reprint_is_kept_once_for_summarising_and_named_as_a_copy(tmp_path: Path):
+    from crossbrief.render.markdown import to_markdown
+
+    (tmp_path / "a_wire.txt").write_text("Title: Cargo ship drifts off Vell coast\n\n" + WIRE)
+    # The same wire story under another headline, its last paragraph trimmed, a dateline added.
+    reprint = "OSTRY (Coast Wire) - " + WIRE.rsplit("\n", 1)[0]
+    (tmp_path / "b_reprint.txt").write_text("Title: Tugs save drifting freighter\n\n" + reprint)
+    (tmp_path / "c_own.txt").write_text(
+        "Title: Freighter towed to Marlow\n\n"
+        "Two tugs towed the disabled freighter Harrow Bay into Marlow harbour on Monday morning.\n"
+        "The ship had lost power off the Vell coast on Sunday with 19 crew on board, the port authority said.\n"
+        "Port director Elena Novak said water in the fuel had stopped the engines during the storm.\n"
+        "Harbour workers began checking the 340 containers on deck after the ship docked.\n"
+        "The maritime authority said its inspectors would examine the engines on Tuesday."
+    )
+    brief = Pipeline().brief_inputs([str(tmp_path)], words=80, facts=False)
+    wire, copy, own = brief.articles
+    assert copy.copy_of == wire.id and wire.copy_of == "" and own.copy_of == ""
+    assert copy.on_topic  # a copy is not another story
+    assert brief.summary and all(s.article != copy.id for s in brief.summary)
+    assert any(copy.id in s.cites for s in brief.summary)  # it does report what it reprints
+    assert "a copy of [1]" in to_markdown(brief)
+    kept = Pipeline().brief_inputs([str(tmp_path)], words=80, facts=False, keep_all=True)
+    assert kept.articles[1].copy_of == wire.id

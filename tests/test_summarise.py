@@ -376,7 +376,8 @@ def test_small_counts_of_people_make_a_citation_differ():
     assert figure_relation(nine, seven, counts=True) == "differ"
     assert figure_relation(nine, "Nine people were treated in hospital.", counts=True) == "same"
     # Time is context, not the figure; "one" is a pronoun as often as a count.
-    assert figure_relation("Three days later, the pier reopened.", "The pier reopened on Friday.", counts=True) == "none"
+    later = "Three days later, the pier reopened."
+    assert figure_relation(later, "The pier reopened on Friday.", counts=True) == "none"
     assert figure_relation("One of the divers was hurt.", "A diver was hurt.", counts=True) == "none"
     assert figure_relation("The ferry left at 2 p.m.", "The ferry left at 3 p.m.", counts=True) == "none"
     # The judge's own feature keeps the larger figures only, as it was fitted.

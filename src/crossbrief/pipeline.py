@@ -333,7 +333,17 @@ class Pipeline:
         # merely related sentences better. A brief is read, not scored: pronoun-led sentences
         # only follow the sentence that says who is meant, and no cut-off last sentence is shown.
         # Off-topic articles are not used to pick sentences (summarise skips them) unless keep_all.
-        chosen_from = [dataclasses.replace(a, on_topic=True) for a in articles] if keep_all else articles
+        # A reprint of another article of the bundle (the same wire story under another headline)
+        # is kept once for summarising: its sentences are the original's, and picking them would
+        # only cite the original's words as another outlet's. It is still cited where it reports a
+        # sentence, and the sources say whose copy it is.
+        from crossbrief.stories.copies import mark_copies
+
+        mark_copies(articles)
+        if keep_all:
+            chosen_from = [dataclasses.replace(a, on_topic=True) for a in articles]
+        else:
+            chosen_from = [dataclasses.replace(a, on_topic=False) if a.copy_of else a for a in articles]
         # With one article there is nothing to cite, and past MAX_FINE_SENTENCES the fine encoder
         # would take minutes: then the static vectors do both jobs, as in batch.
         within_fine = sum(len(a.sentences) for a in chosen_from) <= MAX_FINE_SENTENCES

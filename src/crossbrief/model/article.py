@@ -84,6 +84,9 @@ class Article:
     relevance: float | None = None  # similarity of this article to the rest of the bundle
     on_topic: bool = True
     off_topic_reason: str = ""
+    # The id of the bundle's earlier article this one reprints (a near-copy: the same wire story
+    # under another headline, a paragraph trimmed); "" if none. Kept once for summarising.
+    copy_of: str = ""
 
     @property
     def label(self) -> str:

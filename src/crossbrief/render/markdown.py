@@ -80,8 +80,10 @@ def to_markdown(brief: Brief) -> str:
             lines.append(f"- [{n}] {md_text(a.label)}: {md_text(a.off_topic_reason)}")
         lines.append("")
     lines += ["## Sources", ""]
+    number_of = {a.id: n for n, a in enumerate(brief.articles, 1)}
     for n, a in enumerate(brief.articles, 1):
-        lines.append(f"{n}. {_source_line(a)}")
+        copy = f" — a copy of [{number_of[a.copy_of]}]" if a.copy_of in number_of else ""
+        lines.append(f"{n}. {_source_line(a)}{copy}")
     lines.append("")
     cleaned = [(n, a) for n, a in enumerate(brief.articles, 1) if a.removed]
     if cleaned:

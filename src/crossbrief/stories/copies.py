@@ -11,10 +11,12 @@ Jaccard threshold; containment >= COPY_CONTAINMENT confirms them.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from crossbrief.model import Article
 from crossbrief.stories.signature import words
 
 SHINGLE_WORDS = 5
@@ -90,3 +92,17 @@ class CopyIndex:
             return
         self._signatures[key] = (minhash, shingles, len(self._signatures))
         self._lsh.insert(key, self._minhash(minhash))
+
+
+def mark_copies(articles: Sequence[Article], shingler: Shingler | None = None) -> None:
+    """Set `copy_of` on each article that is a near-copy of an earlier one in `articles` (the
+    closest, then earliest, of those that are not copies themselves), as the story grouper
+    finds copies; clear it on the others."""
+    shingler = shingler or Shingler()
+    index = CopyIndex(shingler)
+    for article in articles:
+        values, size = shingler.signature(article.text)
+        found = index.original_of(values, size)
+        article.copy_of = found if found is not None and found != article.id else ""
+        if not article.copy_of:
+            index.add(article.id, values, size)
