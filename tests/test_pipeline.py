@@ -324,3 +324,12 @@ def test_a_reprint_is_kept_once_for_summarising_and_named_as_a_copy(tmp_path: Pa
     assert "a copy of [1]" in to_markdown(brief)
     kept = Pipeline().brief_inputs([str(tmp_path)], words=80, facts=False, keep_all=True)
     assert kept.articles[1].copy_of == wire.id
+
+
+def test_a_bundle_of_many_stories_is_briefed_with_a_warning_and_one_story_without(examples_dir: Path):
+    feed = examples_dir.parent / "feed.jsonl"  # 60 articles of 17 stories, of our own writing
+    many = Pipeline().brief_inputs([str(feed)], words=60, facts=False)
+    [warning] = [p for p in many.problems if "stories" in p.message]
+    assert not warning.fatal and "look like" in warning.message and "crossbrief stories" in warning.message
+    one = Pipeline().brief_inputs([str(examples_dir)], words=60, facts=False)
+    assert not [p for p in one.problems if "stories" in p.message]

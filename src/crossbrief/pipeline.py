@@ -41,6 +41,7 @@ from crossbrief.version import __version__
 log = logging.getLogger(__name__)
 
 DEFAULT_WORDS = 200
+MIN_SPLIT_ARTICLES = 4  # a bundle this big is checked for being several stories (see brief)
 DEFAULT_CACHE_ARTICLES = 2_000  # processed articles kept (with their parses) for reuse
 # ... and at most this much clean text among them: a processed article with its spaCy parse takes
 # about 160 bytes per character of text (measured on 600 Multi-News documents), so ~320 MB. A count
@@ -338,8 +339,20 @@ class Pipeline:
         # only cite the original's words as another outlet's. It is still cited where it reports a
         # sentence, and the sources say whose copy it is.
         from crossbrief.stories.copies import mark_copies
+        from crossbrief.stories.group import story_sizes
 
         mark_copies(articles)
+        # A feed or a folder of many stories briefed as one gives a summary of none of them: say
+        # so, as the story grouper sees it (one story of most articles, a stray or two, is fine).
+        if len(articles) >= MIN_SPLIT_ARTICLES:
+            sizes = story_sizes(articles, self.static_encoder)
+            if sizes[0] < len(articles) / 2 and sum(1 for n in sizes if n >= 2) >= 2:
+                problems.append(Problem(
+                    f"the {len(articles)} articles",
+                    f"they look like {len(sizes)} stories (the largest has {sizes[0]}): the brief is of them all "
+                    "as one; `crossbrief stories` groups them",
+                    fatal=False,
+                ))
         if keep_all:
             chosen_from = [dataclasses.replace(a, on_topic=True) for a in articles]
         else:

@@ -36,6 +36,7 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
+from crossbrief.model import Article
 from crossbrief.stories.copies import CopyIndex, Shingler
 from crossbrief.stories.signature import Signature, term_columns, term_dimensions
 
@@ -517,3 +518,13 @@ def _tfidf_rows(sigs: Sequence[Signature]) -> sparse.csr_matrix:
         ),
         shape=(len(sigs), term_dimensions()),
     )
+
+
+def story_sizes(articles: Sequence[Article], encoder) -> list[int]:
+    """How many articles each story of a bundle holds (largest first), grouped as a stream in the
+    bundle's order would be: cleaned articles (ids set), `encoder` the static encoder."""
+    from crossbrief.stories.signature import signatures
+
+    grouper = StoryGrouper()
+    grouper.add(signatures(articles, encoder, grouper.shingler))
+    return sorted((story.size for story in grouper.stories.values()), reverse=True)
