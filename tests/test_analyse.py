@@ -6,14 +6,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import random
 import threading
 import time
 
 import pytest
 
+from crossbrief import settings
 from crossbrief.model import Article
 from crossbrief.render.article import article_facts, article_markdown
-from crossbrief.resources.nlp import Parser
+from crossbrief.resources.nlp import Parser, new_lexemes
 from crossbrief.stages.analyse import (
     ArticleAnalysis,
     analyse,
@@ -398,6 +400,30 @@ def test_one_article_in_two_bundles(pit) -> None:
     assert facts_of(fresh) == facts_of(expected)
     with pytest.raises(ValueError):
         analyse_in_bundle(copy.deepcopy(articles[:2]), analyses[1::-1])  # analyses of other articles
+
+
+def test_a_parser_loads_its_pipeline_again_once_the_vocabulary_passes_its_bound() -> None:
+    parser = Parser(max_new_lexemes=30)
+    text = "Ana Ruiz said 40 boats reached Kellam on Monday, the water authority confirmed."
+
+    def parse_of(doc):
+        return [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_) for t in doc]
+
+    before = parser(text)
+    first = parser.nlp
+    rng = random.Random(7)
+    made_up = [rng.choice("BCDFGHJKLMNPQRSTVWXZ") + "".join(rng.choice("aeiouy") + rng.choice("bcdfgklmnprstvz")
+                                                               for _ in range(3)) for _ in range(60)]
+    grown = parser(" ".join(made_up) + ".")  # sixty words the vocabulary has never seen
+    assert parser.reloads == 1
+    name = parser.model or settings.current().spacy_model
+    assert new_lexemes(name) == 0  # dropped: nothing loaded in this thread until the next parse
+    again = parser(text)
+    assert 0 < new_lexemes(name) < 30
+    assert parser.nlp is not first and len(parser.nlp.vocab) < len(first.vocab)
+    assert parse_of(again) == parse_of(before)  # the same model: the same parse
+    assert [t.text for t in grown][:60] == made_up and parse_of(before)[0][0] == "Ana"  # old Docs still read
+    assert parser.reloads == 1 and parser.parsed_sentences == 3
 
 
 def test_parser_counts_and_gives_each_thread_its_own_pipeline() -> None:

@@ -48,3 +48,13 @@ def test_a_small_cache_never_loses_vectors_a_call_asked_for():
     encoder.encode(SENTENCES[:1])
     got = encoder.encode([SENTENCES[0], *SENTENCES[2:]])
     assert np.allclose(got, expected[[0, 2, 3, 4]], atol=1e-6)
+
+
+def test_the_vector_cache_holds_only_the_vectors_it_keeps():
+    # One call of five texts into a cache of three: the two evicted vectors must be freed, not
+    # kept alive by the array of the call the three kept ones came from.
+    encoder = MiniLMEncoder(cache_size=3)
+    encoder.encode(SENTENCES)
+    info = encoder.cache_info()
+    assert info.vectors == 3
+    assert info.nbytes == 3 * encoder.dim * np.dtype(np.float32).itemsize

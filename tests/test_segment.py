@@ -2,7 +2,7 @@ import time
 
 from crossbrief.model import Article
 from crossbrief.stages.limits import MAX_PIECE_CHARS, MAX_SENTENCE_WORDS
-from crossbrief.stages.segment import segment, split_sentences
+from crossbrief.stages.segment import CACHED_PIECE_CHARS, CACHED_PIECES, piece_cache_info, segment, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -88,3 +88,18 @@ def test_sentence_over_the_word_limit_is_split_into_verbatim_pieces():
 def test_normal_long_sentence_is_not_split():
     text = "He said " + ", ".join(f"item {i}" for i in range(120)) + "."
     assert sentences(text) == [text]
+
+
+def test_only_short_pieces_are_kept_for_reuse():
+    # A paragraph longer than CACHED_PIECE_CHARS is split as any other, but not kept: pieces reach
+    # MAX_PIECE_CHARS, and 20,000 of them would hold hundreds of megabytes.
+    long = " ".join(f"Barge {i} of the 4,{i:03d} reached Ostry on Tuesday." for i in range(40))
+    short = "The valley's 7,311 residents waited. Then the rain stopped."
+    assert len(short) <= CACHED_PIECE_CHARS < len(long)
+    size = piece_cache_info().currsize
+    spans = split_sentences(long)
+    assert [long[a:b] for a, b in spans] == [f"Barge {i} of the 4,{i:03d} reached Ostry on Tuesday." for i in range(40)]
+    assert split_sentences(long) == spans and piece_cache_info().currsize == size
+    assert [short[a:b] for a, b in split_sentences(short)] == ["The valley's 7,311 residents waited.",
+                                                               "Then the rain stopped."]
+    assert piece_cache_info().currsize == size + 1 and piece_cache_info().maxsize == CACHED_PIECES

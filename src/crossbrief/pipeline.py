@@ -30,6 +30,7 @@ from typing import Any, BinaryIO, NamedTuple
 from crossbrief.errors import InputError
 from crossbrief.ingest.read import Limits, read_inputs
 from crossbrief.model import Article, Brief, Problem
+from crossbrief.resources.memory import release_free_memory
 from crossbrief.settings import Settings
 from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
@@ -286,7 +287,12 @@ class Pipeline:
             # The bundle's work changes names, relevance and speakers: never on the cached copy.
             usable.append(_bundle_copy(done.article, article))
             analyses.append(done.analysis)
-        return self._brief_processed(usable, analyses, problems, words, facts, keep_all)
+        result = self._brief_processed(usable, analyses, problems, words, facts, keep_all)
+        # The bundle's transient work is freed by now, but glibc keeps the pages resident while
+        # cached parses and vectors lie above them: without this, a long-running Pipeline grows
+        # brief after brief although its caches are bounded (resources/memory.py has the figures).
+        release_free_memory()
+        return result
 
     def brief_inputs(
         self,

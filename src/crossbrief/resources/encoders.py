@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -77,6 +77,13 @@ def minilm_model_dir(config: Settings | None = None) -> Path:
     """The MiniLM directory `config` (default: this process's settings) names, else the packaged one."""
     config = settings.current() if config is None else config
     return config.embedding_model_dir or default_model_dir()
+
+
+class VectorCacheInfo(NamedTuple):
+    """What an encoder's vector cache holds: vectors, and the bytes of the arrays behind them."""
+
+    vectors: int
+    nbytes: int
 
 
 # Padded tokens per forward pass (see MiniLMEncoder._batches): 64 typical news sentences of up to
@@ -204,13 +211,24 @@ class MiniLMEncoder:
             # Outside the lock: torch releases the GIL, so threads encode side by side. Two threads
             # may embed the same new text at once; both get the same vector.
             vectors = self._encode_uncached(list(missing.values()))
-            fresh = dict(zip(missing, vectors))
+            # Each cached row is a copy: a row of `vectors` is a view that keeps the whole array of
+            # its call alive, so one text still in the cache would hold every row of its call
+            # (thousands, for a long bundle) and evicting the others would free nothing.
+            fresh = {k: row.copy() for k, row in zip(missing, vectors)}
             found.update(fresh)
             with self._lock:
                 self._cache.update(fresh)
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return np.stack([found[k] for k in keys])
+
+    def cache_info(self) -> VectorCacheInfo:
+        """How many vectors the cache holds, and the bytes of the arrays that hold them (an
+        array shared by several rows is counted once)."""
+        with self._lock:
+            arrays = (v if v.base is None else v.base for v in self._cache.values())
+            owners = {id(array): array.nbytes for array in arrays}
+            return VectorCacheInfo(len(self._cache), sum(owners.values()))
 
 
 class _Shared:

@@ -8,6 +8,14 @@ of the copy that made it, which only ever grows, and is read and written with th
 
 `Parser` is what the analyse stage is given to parse with: it picks the calling thread's copy and
 counts the sentences it has parsed (`parsed_sentences`), so a caller can tell what was parsed.
+
+A pipeline's vocabulary grows with every word it has not seen (a lexeme, its string and the
+tokenizer's cached split: about 550 bytes each, measured on random words), and spaCy never
+shrinks it; its maintainers' advice for long-running processes is to load the pipeline again. So a
+Parser drops its thread's copy once that copy has taken in `max_new_lexemes` words beyond those it
+was loaded with (default MAX_NEW_LEXEMES, ~55 MB), and the next parse loads a fresh one: the same
+model, so the same parses. Docs parsed before keep the old vocabulary alive for as long as they
+are held (the Pipeline's reuse cache lets them go in time).
 """
 
 from __future__ import annotations
@@ -20,21 +28,43 @@ from crossbrief import settings
 from crossbrief.settings import DEFAULT_SPACY_MODEL
 
 DEFAULT_MODEL = DEFAULT_SPACY_MODEL
+# New words a thread's pipeline may take in before a Parser loads it again: ~55 MB of vocabulary.
+# The fuzz harness's 2,000 cases add ~20,000; news adds names and figures for as long as it runs.
+MAX_NEW_LEXEMES = 100_000
 _load_lock = threading.Lock()
 _local = threading.local()  # .pipelines: model name -> this thread's loaded pipeline
+# .loaded_lexemes: model name -> the size of that pipeline's vocabulary when it was loaded
+
+
+def _thread_pipelines() -> tuple[dict[str, Any], dict[str, int]]:
+    if getattr(_local, "pipelines", None) is None:
+        _local.pipelines, _local.loaded_lexemes = {}, {}
+    return _local.pipelines, _local.loaded_lexemes
 
 
 def load_nlp(name: str) -> Any:
     """This thread's copy of the spaCy pipeline `name`, loaded on first use in the thread."""
-    pipelines: dict[str, Any] | None = getattr(_local, "pipelines", None)
-    if pipelines is None:
-        pipelines = _local.pipelines = {}
+    pipelines, loaded_lexemes = _thread_pipelines()
     if name not in pipelines:
         with _load_lock:
             import spacy
 
             pipelines[name] = spacy.load(name)
+            loaded_lexemes[name] = len(pipelines[name].vocab)
     return pipelines[name]
+
+
+def new_lexemes(name: str) -> int:
+    """Words this thread's copy of `name` has added to its vocabulary since it was loaded (0: not loaded)."""
+    pipelines, loaded_lexemes = _thread_pipelines()
+    return len(pipelines[name].vocab) - loaded_lexemes[name] if name in pipelines else 0
+
+
+def unload_nlp(name: str) -> None:
+    """Forget this thread's copy of `name`: the next use in the thread loads it again."""
+    pipelines, loaded_lexemes = _thread_pipelines()
+    pipelines.pop(name, None)
+    loaded_lexemes.pop(name, None)
 
 
 def get_nlp(name: str | None = None) -> Any:
@@ -48,11 +78,16 @@ class Parser:
 
     `model` names the spaCy pipeline (None: the one `settings.current()` names, looked up on each
     use). Safe to share between threads: each thread parses with its own copy of the pipeline.
+    A copy that has taken in more than `max_new_lexemes` new words is loaded again after the
+    parse that crossed the bound (see the module's docstring); `reloads` counts those, over all
+    threads.
     """
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(self, model: str | None = None, max_new_lexemes: int = MAX_NEW_LEXEMES) -> None:
         self.model = model
+        self.max_new_lexemes = max_new_lexemes
         self.parsed_sentences = 0  # texts parsed so far, over all threads
+        self.reloads = 0  # thread copies dropped for their vocabulary's size, over all threads
         self._count_lock = threading.Lock()
 
     @property
@@ -62,9 +97,14 @@ class Parser:
 
     def pipe(self, texts: Iterable[str], batch_size: int = 256) -> list[Any]:
         """spaCy Docs of `texts`, in order (as `Language.pipe`, but a list)."""
-        docs = list(self.nlp.pipe(texts, batch_size=batch_size))
+        name = self.model or settings.current().spacy_model
+        docs = list(load_nlp(name).pipe(texts, batch_size=batch_size))
+        grown = new_lexemes(name) > self.max_new_lexemes
+        if grown:
+            unload_nlp(name)  # the Docs just made keep their vocabulary; the next parse loads anew
         with self._count_lock:
             self.parsed_sentences += len(docs)
+            self.reloads += grown
         return docs
 
     def __call__(self, text: str) -> Any:

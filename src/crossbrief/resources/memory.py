@@ -1,0 +1,55 @@
+"""Giving the C heap's free memory back to the system.
+
+Python objects above 512 bytes, numpy arrays, torch tensors and spaCy's structures are all
+allocated with the C library's malloc. glibc returns freed memory to the system only from the top
+of a heap: after a brief's transient work (parses of a bundle, batches of vectors, candidate quote
+pairs) is freed, a few objects that live on above it (cached parses and vectors) keep the freed
+pages resident. A long-running Pipeline (watch, ingest, serve, the fuzz harness) then grows brief
+after brief although what it holds is bounded: in the fuzz harness's API phase, resident memory
+rose to 1.7 GB while its bounded caches held a fraction of that (docs/benchmarks.md, issue 16).
+
+glibc's `malloc_trim(0)` hands back every whole free page of every heap, wherever it lies; the
+pages stay mapped and come back zeroed on the next use. Elsewhere (musl, macOS, Windows) there is
+no such call and nothing is done.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+def _find_malloc_trim() -> Callable[[int], Any] | None:
+    try:
+        libc = ctypes.CDLL(None)  # the C library this process already runs on
+        trim = libc.malloc_trim
+    except (OSError, AttributeError, TypeError):  # no such symbol; TypeError: Windows has no CDLL(None)
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+_malloc_trim = _find_malloc_trim()
+_trim_lock = threading.Lock()  # one trim at a time: a second one at once would find nothing to free
+
+
+def can_release_free_memory() -> bool:
+    """Whether this process's C library can return free heap pages (glibc)."""
+    return _malloc_trim is not None
+
+
+def release_free_memory() -> bool:
+    """Return the C heap's free pages to the system (glibc's malloc_trim(0)); False where the C
+    library has no such call. Live objects are not touched: nothing a caller holds changes."""
+    if _malloc_trim is None:
+        return False
+    if not _trim_lock.acquire(blocking=False):
+        return True  # another thread is trimming right now
+    try:
+        _malloc_trim(0)
+    finally:
+        _trim_lock.release()
+    return True
