@@ -24,7 +24,9 @@ import copy
 import dataclasses
 import itertools
 import logging
+import os
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -447,6 +449,28 @@ def _process_in_worker(article: Article, analyse: bool) -> Processed | Problem:
     return Processed(done.article, None)
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone. A worker waiting for work
+    never sees its parent die (its queue's other end stays open in its siblings), so an ingest
+    killed with SIGKILL would leave its workers behind, each holding a spaCy pipeline."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+                with open(f"/proc/{parent}/stat", "rb") as f:  # a zombie (killed, not yet reaped) is gone too
+                    gone = f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+            except ProcessLookupError:
+                gone = True
+            except OSError:  # no /proc, or no right to signal it: the kill(0) said it is there
+                gone = False
+            if gone:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def _records_in_worker(articles: Sequence[Article]) -> list[AnalysisRecord | Problem]:
     global _worker_pipeline
     if _worker_pipeline is None:
@@ -485,7 +509,8 @@ class BatchAnalyser:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                                             initializer=_watch_parent, initargs=(os.getpid(),))
         while len(self._waiting) >= 2 * self.workers:
             self._take(self._waiting.popleft())
         # Only what the analysis reads is sent: not the raw text, metadata or what cleaning removed.
