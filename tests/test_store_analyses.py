@@ -199,3 +199,20 @@ def test_a_record_of_another_article_is_refused(store_path):
         record = store.analyses_of([first.id])[first.id]
     with pytest.raises(ValueError, match="not of"):
         restore_analysis(second, record, Pipeline().spacy.vocab)
+
+
+def test_cli_no_analysis_files_only_and_the_briefs_make_the_analyses(tmp_path, capsys):
+    from crossbrief.cli import main
+
+    stream = tmp_path / "stream.jsonl"
+    _write_stream(stream, {"orchid": STORIES["orchid"]})
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(stream), "--db", db, "-q", "--no-analysis", "--no-briefs"]) == 0
+    with Store(db) as store:
+        assert store.count_articles() == 3
+        assert store.conn.execute("SELECT count(*) FROM article_analyses").fetchone()[0] == 0
+        stories = [s.id for s in _stories(store)]
+        rebuild_briefs(store, IngestRun(stories=stories))
+        ids = [a for (a,) in store.conn.execute("SELECT id FROM articles")]
+        assert sorted(store.analyses_of(ids)) == sorted(ids)  # made by the brief, kept for the next
+    capsys.readouterr()
