@@ -18,7 +18,10 @@ filed), while this script reads the store's article count every second (a reader
 alongside the writer, as the web app is). Printed per size:
 
 - articles/s over the whole run (process start to exit: imports and model loading included) and
-  sustained (from the first committed batch to the last: the filing rate);
+  sustained (from the first committed batch to the last: the filing rate; with the analysis,
+  from the first analyses stored to the last, all articles analysed: the analysis rate);
+- the CPU seconds of the ingest process and its workers, per article (independent of what else
+  runs on the machine);
 - the db size on disk (with its WAL), of it the stored analyses (their docs and JSON), and the
   ingest process's peak RSS (wait4's ru_maxrss; the analysis workers are not counted);
 - with `--briefs`, the briefs rebuilt in the run (they are part of the time).
@@ -66,13 +69,15 @@ def load_documents(path: Path) -> list[tuple[int, int, str]]:
     return docs
 
 
-def held_out(docs: list[tuple[int, int, str]]) -> list[int]:
-    """The positions of the documents kept out of the stream for the one-new-article rebuild: the
-    last document of each of the first five clusters of four or more (in every stream)."""
+def held_out(docs: list[tuple[int, int, str]], big: bool = False) -> list[int]:
+    """The positions of the documents kept out of the stream for the one-new-article rebuilds: the
+    last document of each of the first five clusters of four or more, and of the first three of
+    eight or more (`big`: those three only: a story with more articles to reuse)."""
     sizes: dict[int, int] = {}
     for c, _, _ in docs:
         sizes[c] = sizes.get(c, 0) + 1
-    clusters = [c for c, n in sizes.items() if n >= 4][:5]
+    big_clusters = [c for c, n in sizes.items() if n >= 8][:3]
+    clusters = big_clusters if big else [c for c, n in sizes.items() if n >= 4][:5] + big_clusters
     return [max(i for i, (c, _, _) in enumerate(docs) if c == cluster) for cluster in clusters]
 
 
@@ -92,6 +97,14 @@ def write_stream(docs: list[tuple[int, int, str]], size: int, path: Path) -> Non
         for n in range(size + len(skip)):
             if n not in skip:
                 out.write(json.dumps(stream_row(docs, n)) + "\n")
+
+
+def progress_count(store, analysis: bool) -> int:  # type: ignore[no-untyped-def]
+    """What a run has done so far: articles stored, or with the analysis, articles analysed and
+    stored (the analyses trail the articles by up to a few batches)."""
+    if not analysis:
+        return store.count_articles()
+    return int(store.conn.execute("SELECT count(*) FROM article_analyses").fetchone()[0])
 
 
 def usage_cpu(rusage: dict) -> float:
@@ -152,7 +165,7 @@ def run_ingest(stream: Path, db: Path, briefs: bool, analysis: bool = True) -> d
         if db.exists():
             try:
                 with Store(db, create=False) as store:
-                    counts.append((time.perf_counter() - start, store.count_articles()))
+                    counts.append((time.perf_counter() - start, progress_count(store, analysis)))
             except Exception as err:  # noqa: BLE001 - a reader's failure is a finding, printed
                 print(f"  reader failed: {type(err).__name__}: {err}", flush=True)
     wall = time.perf_counter() - start
@@ -163,7 +176,7 @@ def run_ingest(stream: Path, db: Path, briefs: bool, analysis: bool = True) -> d
         total = store.count_articles()
         analysed, analyses_bytes = store.conn.execute(
             "SELECT count(*), coalesce(sum(length(docs) + length(data)), 0) FROM article_analyses").fetchone()
-    counts.append((wall, total))
+    counts.append((wall, analysed if analysis else total))
     started = next((t for t, n in counts if n > 0), wall)
     last_t, last_n = counts[-1]
     first_n = next((n for t, n in counts if t >= started), 0)
@@ -179,8 +192,9 @@ def run_ingest(stream: Path, db: Path, briefs: bool, analysis: bool = True) -> d
 
 
 def joined_story(db: Path, docs: list[tuple[int, int, str]]) -> tuple[Path, str] | None:
-    """The first held-out document that joins a story of two or more articles in `db` (written to
-    a file), and that story's id; learnt by ingesting it into a copy of the store."""
+    """The first held-out document (of a big cluster first) that joins a story of two or more
+    articles in `db` (written to a file), and that story's id; learnt by ingesting it into a copy
+    of the store."""
     import shutil
 
     from crossbrief.store import Store
@@ -188,7 +202,8 @@ def joined_story(db: Path, docs: list[tuple[int, int, str]]) -> tuple[Path, str]
 
     extra = db.parent / "held-out.json"
     trial = db.parent / "trial.db"
-    for n in held_out(docs):
+    big = held_out(docs, big=True)
+    for n in big + [n for n in held_out(docs) if n not in big]:  # a big story first, else any
         extra.write_text(json.dumps(stream_row(docs, n)), encoding="utf-8")
         for old in db.parent.glob("trial.db*"):
             old.unlink()
@@ -218,11 +233,13 @@ with Store(db) as store:
     run = ingest(store, [extra], briefs=False, progress=False, pipeline=pipeline, workers=1)
     t1 = time.perf_counter()
     filed_parsed = parser.parsed_sentences
-    rebuild_briefs(store, IngestRun(stories=run.stories), pipeline)
+    pipeline.encoder, pipeline.static_encoder, pipeline.selector, pipeline.spacy  # the models, loaded
     t2 = time.perf_counter()
+    rebuild_briefs(store, IngestRun(stories=run.stories), pipeline)
+    t3 = time.perf_counter()
     size = len(store.articles_of_story(run.stories[0], copies=False))
-print(json.dumps({"file": t1 - t0, "brief": t2 - t1, "articles": size, "parsed_filing": filed_parsed,
-                  "parsed_brief": parser.parsed_sentences - filed_parsed}))
+print(json.dumps({"file": t1 - t0, "models": t2 - t1, "brief": t3 - t2, "articles": size,
+                  "parsed_filing": filed_parsed, "parsed_brief": parser.parsed_sentences - filed_parsed}))
 """
 
 
@@ -252,7 +269,8 @@ def one_new_article_across_processes(db: Path, docs: list[tuple[int, int, str]])
                                      check=True, capture_output=True, text=True).stdout
                 r = json.loads(out.splitlines()[-1])
                 print(f"across processes, {label}: story {story} now {r['articles']} articles; filing "
-                      f"{r['file']:.1f} s (parsed {r['parsed_filing']} sentences), its brief {r['brief']:.1f} s "
+                      f"{r['file']:.1f} s (parsed {r['parsed_filing']} sentences), models loaded {r['models']:.1f} s, "
+                      f"its brief {r['brief']:.1f} s "
                       f"(parsed {r['parsed_brief']} sentences); process {time.perf_counter() - start:.1f} s",
                       flush=True)
             else:
@@ -295,6 +313,7 @@ def one_new_article(db: Path, docs: list[tuple[int, int, str]]) -> None:
         print("one new article: every held-out document started a story of its own: no brief to rebuild")
         return
     with Store(db) as store:
+        # The story as it was: the across-process runs above filed the article into copies only.
         pipeline = Pipeline()
         processed: list[str] = []
         original = pipeline.process
@@ -334,6 +353,8 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--work", type=Path, default=Path("/tmp/crossbrief-scale"))
     parser.add_argument("--no-rebuild", action="store_true", help="skip the one-new-article rebuilds")
+    parser.add_argument("--rebuild-only", action="store_true",
+                        help="no ingest runs: the one-new-article rebuilds on the stores of --sizes left in --work")
     parser.add_argument("--modes", nargs="+", choices=["full", "cheap"], default=["full", "cheap"],
                         help="full: with the per-article analysis (the default of ingest); cheap: --no-analysis")
     args = parser.parse_args()
@@ -345,7 +366,7 @@ def main() -> int:
     print(f"{len(docs)} validation documents; sizes {args.sizes}; briefs {'on' if args.briefs else 'off'}; "
           f"{os.cpu_count()} cpus", flush=True)
     db = full_db = None
-    for size in args.sizes:
+    for size in [] if args.rebuild_only else args.sizes:
         stream = args.work / f"stream-{size}.jsonl"
         write_stream(docs, size, stream)
         for mode in args.modes:
@@ -361,6 +382,8 @@ def main() -> int:
                   f"{1000 * r['cpu'] / max(r['articles'], 1):.1f} ms an article; {r['closing']}", flush=True)
             if mode == "full":
                 full_db = db
+    if args.rebuild_only:
+        full_db = db = args.work / f"store-{args.sizes[-1]}-full.db"
     if db is not None and not args.no_rebuild:
         if full_db is not None:
             one_new_article_across_processes(full_db, docs)

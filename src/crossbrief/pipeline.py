@@ -266,11 +266,11 @@ class Pipeline:
             yield from pool.map(_process_in_worker, articles, itertools.repeat(analyse), chunksize=8)
 
     def analyse_records(self, articles: Sequence[Article]) -> list[AnalysisRecord | Problem]:
-        """Segment and analyse cleaned articles (their ids set) in one spaCy pass, as records to
-        keep: an AnalysisRecord per article, or a Problem naming one that could not be analysed.
-        The articles are left as given; nothing is cached (see `BatchAnalyser` for workers)."""
+        """Segment and analyse cleaned articles (their ids and clean text set; the raw text is not
+        read) in one spaCy pass, as records to keep: an AnalysisRecord per article, or a Problem
+        naming one that could not be analysed. The articles are left as given; nothing is cached
+        (`BatchAnalyser` runs this in worker processes)."""
         from crossbrief.stages.analyse import analyse_articles
-        from crossbrief.stages.analyse.stored import analysis_record
 
         works: list[Article] = []
         out: list[AnalysisRecord | Problem | None] = []
@@ -287,18 +287,28 @@ class Pipeline:
             analyses = analyse_articles(works, self.nlp)
         except Exception:  # noqa: BLE001 - one article's bug must not sink the batch: each alone
             log.debug("a batch analysis failed; analysing its articles one by one", exc_info=True)
-            return [self._record_alone(a) for a in articles]
-        made_with = self.analysis_version()
-        records = iter([analysis_record(w, a, made_with) for w, a in zip(works, analyses)])
-        return [next(records) if item is None else item for item in out]
+            alone = iter([self._record_alone(work) for work in works])
+        else:
+            alone = iter([self._record(work, analysis) for work, analysis in zip(works, analyses)])
+        return [next(alone) if item is None else item for item in out]
 
-    def _record_alone(self, article: Article) -> AnalysisRecord | Problem:
+    def _record(self, work: Article, analysis: Any) -> AnalysisRecord:
         from crossbrief.stages.analyse.stored import analysis_record
 
-        done = self._process_or_problem(article, True)
-        if isinstance(done, Problem):
-            return done
-        return analysis_record(done.article, done.analysis, self.analysis_version())
+        return analysis_record(work, analysis, self.analysis_version())
+
+    def _record_alone(self, work: Article) -> AnalysisRecord | Problem:
+        """The record of one segmented article analysed on its own, or the Problem of its bug."""
+        from crossbrief.stages.analyse import analyse_articles
+
+        try:
+            [analysis] = analyse_articles([work], self.nlp)
+            return self._record(work, analysis)
+        except Exception as err:  # noqa: BLE001 - reported, as `_process_or_problem` does
+            log.debug("internal error while analysing %s", work.source, exc_info=True)
+            first = (str(err).splitlines() or [""])[0]
+            return Problem(visible(work.source), f"internal error while analysing it ({type(err).__name__}: "
+                           f"{visible(first)})", internal=True)
 
     def _process_or_problem(
         self, article: Article, analyse: bool, stored: Mapping[str, AnalysisRecord] | None = None
