@@ -230,7 +230,10 @@ parser = Parser()
 pipeline = Pipeline(nlp=parser)
 t0 = time.perf_counter()
 with Store(db) as store:
-    run = ingest(store, [extra], briefs=False, progress=False, pipeline=pipeline, workers=1)
+    if extra.startswith("story:"):  # no new article: rebuild this story's brief
+        run = IngestRun(stories=[extra[len("story:"):]])
+    else:
+        run = ingest(store, [extra], briefs=False, progress=False, pipeline=pipeline, workers=1)
     t1 = time.perf_counter()
     filed_parsed = parser.parsed_sentences
     pipeline.encoder, pipeline.static_encoder, pipeline.selector, pipeline.spacy  # the models, loaded
@@ -249,10 +252,22 @@ def one_new_article_across_processes(db: Path, docs: list[tuple[int, int, str]])
     found = joined_story(db, docs)
     if found is None:
         print("across processes: every held-out document started a story of its own: no brief to rebuild")
-        return
-    extra, story = found
+    else:
+        rebuild_across_processes(db, found[1], str(found[0]), ("script", "cli"))
+    # And the biggest story's brief, rebuilt by a new process (no new article): more to reuse.
+    with sqlite3.connect(db) as conn:
+        biggest = conn.execute("SELECT story FROM story_members WHERE copy_of IS NULL GROUP BY story "
+                               "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    rebuild_across_processes(db, biggest, f"story:{biggest}", ("script",))
+
+
+def rebuild_across_processes(db: Path, story: str, extra: str, attempts: tuple[str, ...]) -> None:
+    """In a new process, on a copy of `db` with and one without its stored analyses: file `extra`
+    (or, "story:ID", nothing) and rebuild the story's brief, timed."""
+    import sqlite3
+
     for label, keep in (("stored analyses", True), ("parsing again (analyses deleted)", False)):
-        for attempt in ("script", "cli"):
+        for attempt in attempts:
             copy = db.parent / f"rebuild-{keep}-{attempt}.db"
             for old in db.parent.glob(copy.name + "*"):
                 old.unlink()
