@@ -267,7 +267,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                                what="store file")
     limits = Limits(allow_private=True) if args.allow_private else Limits()
     with Store(_db(args)) as store:
-        run = ingest(store, args.sources, limits=limits, briefs=not args.no_briefs, progress=not args.quiet)
+        run = ingest(store, args.sources, limits=limits, briefs=not args.no_briefs, progress=not args.quiet,
+                     analysis=not args.no_analysis)
     for p in run.warnings:
         _say("warning: " + str(p))
     for p in run.failures:
@@ -632,6 +633,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fetch from private, loopback and link-local addresses too (also "
                         f"{settings.ALLOW_PRIVATE_ENV}=1)")
     p.add_argument("--no-briefs", action="store_true", help="store and group only; do not rebuild briefs")
+    p.add_argument("--no-analysis", action="store_true",
+                   help="do not parse and analyse new articles now (faster; each brief then analyses its "
+                        "articles the first time it needs them)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 

@@ -11,6 +11,9 @@ it separates the work done once per article from the work done once per brief:
 - `brief(articles)`: the bundle-wide work on copies of the processed articles: names unified
   across outlets, which articles belong to the story, the cited summary and the cross-source facts.
 - `pipe(articles, workers=N)`: `process` over a stream, in worker processes when N > 1.
+- `analyse_records(articles)`: the per-article analysis of many cleaned articles at once (one
+  spaCy pass), as `AnalysisRecord`s (bytes and JSON) to keep; `BatchAnalyser` runs it in worker
+  processes. `process` and `brief` take such records (`stored=`) instead of parsing again.
 
 `crossbrief.brief(inputs)` is the one-call convenience over a process-wide default Pipeline.
 """
@@ -21,9 +24,11 @@ import copy
 import dataclasses
 import itertools
 import logging
+import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, NamedTuple
 
@@ -32,6 +37,7 @@ from crossbrief.ingest.read import Limits, read_inputs
 from crossbrief.model import Article, Brief, Problem
 from crossbrief.resources.memory import release_free_memory
 from crossbrief.settings import Settings
+from crossbrief.stages.analyse.stored import AnalysisRecord
 from crossbrief.stages.clean import clean
 from crossbrief.stages.identity import article_id
 from crossbrief.stages.limits import CUT_REASON, MAX_BRIEF_ARTICLES, MAX_FINE_SENTENCES
@@ -107,6 +113,7 @@ class Pipeline:
         self._cache_chars = 0  # clean text held by the cached articles
         self._cache_token_budget = cache_tokens
         self._cache_tokens = 0  # parsed tokens held by the cached articles
+        self._analysis_version = ""  # analysis_version() of this Pipeline's spaCy, once asked
 
     # -- resources, loaded on first use ----------------------------------------------------------
     def _resource(self, attr: str, unset: Any, load: Callable[[], Any]) -> Any:
@@ -153,6 +160,21 @@ class Pipeline:
 
         return self._resource("_selector", False, load)
 
+    @property
+    def spacy(self) -> Any:
+        """The spaCy Language this Pipeline parses with (in the calling thread)."""
+        nlp = self.nlp
+        return getattr(nlp, "nlp", nlp)  # a resources.nlp.Parser holds one; a Language is one
+
+    def analysis_version(self) -> str:
+        """What this Pipeline's analyses depend on (stages.analyse.stored.analysis_version): a
+        record made with another is not used."""
+        if not self._analysis_version:
+            from crossbrief.stages.analyse.stored import analysis_version
+
+            self._analysis_version = analysis_version(self.spacy)
+        return self._analysis_version
+
     # -- reading ---------------------------------------------------------------------------------
     def read(
         self, inputs: str | Sequence[str], limits: Limits | None = None, stdin: BinaryIO | None = None
@@ -163,10 +185,15 @@ class Pipeline:
         return read_inputs(inputs, limits=limits, stdin=stdin)
 
     # -- per article -----------------------------------------------------------------------------
-    def process(self, article: Article, *, analyse: bool = True) -> Processed:
+    def process(
+        self, article: Article, *, analyse: bool = True, stored: Mapping[str, AnalysisRecord] | None = None
+    ) -> Processed:
         """Clean, identify, segment and (with `analyse`) analyse one article, once per id.
 
-        Raises InputError when no article text is left after removing page noise.
+        `stored`: analyses kept from earlier (`analyse_records`), by article id: one made for this
+        article's text and date, by this Pipeline's analysis_version, is restored instead of
+        segmenting and parsing again. Raises InputError when no article text is left after
+        removing page noise.
         """
         work = copy.copy(article)  # the caller's Article is left as read
         work.removed, work.sentences = [], []
@@ -180,14 +207,20 @@ class Pipeline:
             if hit is not None and (hit.analysis is not None or not analyse):
                 self._cache.move_to_end(key)
                 return hit
-        segment(work)
-        if not work.sentences:
-            raise InputError("no article text left after removing page noise")
-        analysis = None
-        if analyse:
-            from crossbrief.stages.analyse import analyse_article
+        record = stored.get(work.id) if analyse and stored else None
+        if record is not None and record.date == work.date and record.made_with == self.analysis_version():
+            from crossbrief.stages.analyse.stored import restore_analysis
 
-            analysis = analyse_article(work, self.nlp)
+            analysis = restore_analysis(work, record, self.spacy.vocab)
+        else:
+            segment(work)
+            if not work.sentences:
+                raise InputError("no article text left after removing page noise")
+            analysis = None
+            if analyse:
+                from crossbrief.stages.analyse import analyse_article
+
+                analysis = analyse_article(work, self.nlp)
         done = Processed(work, analysis)
         with self._cache_lock:
             old = self._cache.pop(key, None)
@@ -234,11 +267,58 @@ class Pipeline:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
             yield from pool.map(_process_in_worker, articles, itertools.repeat(analyse), chunksize=8)
 
-    def _process_or_problem(self, article: Article, analyse: bool) -> Processed | Problem:
+    def analyse_records(self, articles: Sequence[Article]) -> list[AnalysisRecord | Problem]:
+        """Segment and analyse cleaned articles (their ids and clean text set; the raw text is not
+        read) in one spaCy pass, as records to keep: an AnalysisRecord per article, or a Problem
+        naming one that could not be analysed. The articles are left as given; nothing is cached
+        (`BatchAnalyser` runs this in worker processes)."""
+        from crossbrief.stages.analyse import analyse_articles
+
+        works: list[Article] = []
+        out: list[AnalysisRecord | Problem | None] = []
+        for article in articles:
+            work = copy.copy(article)
+            work.sentences = []
+            segment(work)
+            if work.sentences:
+                works.append(work)
+                out.append(None)
+            else:
+                out.append(Problem(visible(article.source), "no article text left after removing page noise"))
+        try:
+            analyses = analyse_articles(works, self.nlp)
+        except Exception:  # noqa: BLE001 - one article's bug must not sink the batch: each alone
+            log.debug("a batch analysis failed; analysing its articles one by one", exc_info=True)
+            alone = iter([self._record_alone(work) for work in works])
+        else:
+            alone = iter([self._record(work, analysis) for work, analysis in zip(works, analyses)])
+        return [next(alone) if item is None else item for item in out]
+
+    def _record(self, work: Article, analysis: Any) -> AnalysisRecord:
+        from crossbrief.stages.analyse.stored import analysis_record
+
+        return analysis_record(work, analysis, self.analysis_version())
+
+    def _record_alone(self, work: Article) -> AnalysisRecord | Problem:
+        """The record of one segmented article analysed on its own, or the Problem of its bug."""
+        from crossbrief.stages.analyse import analyse_articles
+
+        try:
+            [analysis] = analyse_articles([work], self.nlp)
+            return self._record(work, analysis)
+        except Exception as err:  # noqa: BLE001 - reported, as `_process_or_problem` does
+            log.debug("internal error while analysing %s", work.source, exc_info=True)
+            first = (str(err).splitlines() or [""])[0]
+            return Problem(visible(work.source), f"internal error while analysing it ({type(err).__name__}: "
+                           f"{visible(first)})", internal=True)
+
+    def _process_or_problem(
+        self, article: Article, analyse: bool, stored: Mapping[str, AnalysisRecord] | None = None
+    ) -> Processed | Problem:
         """`process`, with what goes wrong on this one article as its Problem: an input error, or
         a bug (marked `internal`; its traceback logged at debug level) that must not sink the others."""
         try:
-            return self.process(article, analyse=analyse)
+            return self.process(article, analyse=analyse, stored=stored)
         except InputError as err:
             return Problem(visible(article.source), visible(str(err)))
         except Exception as err:  # noqa: BLE001 - one article's bug must not sink the bundle
@@ -249,9 +329,11 @@ class Pipeline:
 
     # -- per bundle ------------------------------------------------------------------------------
     def brief(
-        self, articles: Sequence[Article], words: int = DEFAULT_WORDS, *, facts: bool = True, keep_all: bool = False
+        self, articles: Sequence[Article], words: int = DEFAULT_WORDS, *, facts: bool = True, keep_all: bool = False,
+        stored: Mapping[str, AnalysisRecord] | None = None,
     ) -> Brief:
-        """A cited brief of `articles` (as read: `process` is applied, reusing cached work).
+        """A cited brief of `articles` (as read: `process` is applied, reusing cached work, and
+        the `stored` analyses, by article id, as `process` does).
 
         Articles about another story, or that are not articles (site pages), are marked with the
         reason and left out of the summary's selection (they can still be cited), unless
@@ -270,7 +352,7 @@ class Pipeline:
             ))
             articles = articles[:MAX_BRIEF_ARTICLES]
         for article in articles:
-            done = self._process_or_problem(article, facts)
+            done = self._process_or_problem(article, facts, stored)
             if isinstance(done, Problem):
                 problems.append(done)
                 continue
@@ -405,6 +487,103 @@ def _process_in_worker(article: Article, analyse: bool) -> Processed | Problem:
         return done
     # spaCy parses stay in the worker: they are large, and a bundle re-parses only if it must.
     return Processed(done.article, None)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone. A worker waiting for work
+    never sees its parent die (its queue's other end stays open in its siblings), so an ingest
+    killed with SIGKILL would leave its workers behind, each holding a spaCy pipeline."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+                with open(f"/proc/{parent}/stat", "rb") as f:  # a zombie (killed, not yet reaped) is gone too
+                    gone = f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+            except ProcessLookupError:
+                gone = True
+            except OSError:  # no /proc, or no right to signal it: the kill(0) said it is there
+                gone = False
+            if gone:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _records_in_worker(articles: Sequence[Article]) -> list[AnalysisRecord | Problem]:
+    global _worker_pipeline
+    if _worker_pipeline is None:
+        _worker_pipeline = Pipeline()
+    return _worker_pipeline.analyse_records(articles)
+
+
+class BatchAnalyser:
+    """`Pipeline.analyse_records` over batches of articles submitted one after another, in
+    `workers` forkserver processes (each with its own Pipeline and spaCy) so that the caller
+    goes on meanwhile; results are taken as they are ready, in the order submitted.
+
+    A batch is one spaCy pass over all its articles' sentences (the per-call cost of spaCy and of
+    sending work to a process is paid once a batch); what comes back is bytes and JSON, never
+    spaCy objects. Until a batch of `pool_from` articles or more is submitted, batches are analysed
+    in this process with `pipeline` (a few new articles do not pay for starting workers). At
+    most 2 x workers batches wait at once: `submit` then waits for the oldest (the caller
+    cannot run ahead of the analysis, with every article it read in memory).
+    """
+
+    def __init__(self, pipeline: Pipeline, workers: int = 1, pool_from: int = 100) -> None:
+        self.pipeline = pipeline
+        self.workers = workers
+        self.pool_from = pool_from
+        self._pool: Any = None
+        self._waiting: deque[Any] = deque()  # futures, oldest first
+        self._done: list[AnalysisRecord | Problem] = []
+
+    def submit(self, articles: Sequence[Article]) -> None:
+        if not articles:
+            return
+        if self._pool is None and (self.workers <= 1 or len(articles) < self.pool_from):
+            self._done.extend(self.pipeline.analyse_records(articles))
+            return
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                                             initializer=_watch_parent, initargs=(os.getpid(),))
+        while len(self._waiting) >= 2 * self.workers:
+            self._take(self._waiting.popleft())
+        # Only what the analysis reads is sent: not the raw text, metadata or what cleaning removed.
+        light = [Article(source=a.source, raw_text="", date=a.date, id=a.id, text=a.text) for a in articles]
+        self._waiting.append(self._pool.submit(_records_in_worker, light))
+
+    def _take(self, future: Any) -> None:
+        try:
+            self._done.extend(future.result())
+        except Exception:  # noqa: BLE001 - a worker that died: its batch is not kept (briefs parse it)
+            log.warning("an analysis worker failed; its articles will be parsed when briefed", exc_info=True)
+
+    def ready(self) -> list[AnalysisRecord | Problem]:
+        """The results finished so far (each returned once), without waiting."""
+        while self._waiting and self._waiting[0].done():
+            self._take(self._waiting.popleft())
+        done, self._done = self._done, []
+        return done
+
+    def finish(self) -> list[AnalysisRecord | Problem]:
+        """Every result not yet returned, once all submitted batches are done; the workers stop."""
+        while self._waiting:
+            self._take(self._waiting.popleft())
+        self.close()
+        done, self._done = self._done, []
+        return done
+
+    def close(self) -> None:
+        """Stop the workers (batches still waiting are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._waiting.clear()
 
 
 _default: Pipeline | None = None

@@ -24,6 +24,7 @@ from crossbrief.errors import InputError
 from crossbrief.ingest.urls import canonical_url
 from crossbrief.model import Article, Brief, Removal
 from crossbrief.model.serialise import from_plain, to_plain
+from crossbrief.stages.analyse.stored import AnalysisRecord
 from crossbrief.store import schema
 
 DEFAULT_DB = "crossbrief.db"
@@ -273,6 +274,34 @@ class Store:
             (match, limit),
         ).fetchall()
         return [SearchHit(*r) for r in rows]
+
+    # -- per-article analyses -----------------------------------------------------------------------
+    def save_analyses(self, records: Iterable[AnalysisRecord]) -> int:
+        """Store articles' analyses (replacing an article's earlier one); how many were stored.
+        Records of articles not in the store are skipped."""
+        stored = 0
+        with self.transaction() as conn:
+            for r in records:
+                cur = conn.execute(
+                    "INSERT OR REPLACE INTO article_analyses (article, date, made_with, docs, data, made_at) "
+                    "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+                    (r.article_id, r.date, r.made_with, r.docs, r.data, now(), r.article_id),
+                )
+                stored += cur.rowcount
+        return stored
+
+    def analyses_of(self, article_ids: Iterable[str]) -> dict[str, AnalysisRecord]:
+        """The stored analyses of these articles (whatever made them), by article id."""
+        ids = list(article_ids)
+        out: dict[str, AnalysisRecord] = {}
+        for start in range(0, len(ids), 500):  # within SQLite's limit on parameters
+            chunk = ids[start:start + 500]
+            rows = self.conn.execute(
+                "SELECT article, date, made_with, docs, data FROM article_analyses "
+                f"WHERE article IN ({', '.join('?' * len(chunk))})", chunk,
+            )
+            out.update({r[0]: AnalysisRecord(r[0], r[1], r[2], bytes(r[3]), r[4]) for r in rows})
+        return out
 
     # -- stories ------------------------------------------------------------------------------------
     def save_story(

@@ -9,10 +9,16 @@ Idempotent: an address that already led to a stored article is not fetched again
 whose clean text is stored already (the same Article.id) is "unchanged". Each new article is
 cleaned and signed, then assigned to a story by the story grouper, whose state lives in the store
 (so the next ingest continues the same stories); a near-copy of a stored article joins its story
-as a copy. The articles are filed in batches (`BATCH_ARTICLES`, or whatever was read in
-`BATCH_SECONDS`): each batch's articles, their stories and the grouper's state are written in one
-short transaction, so that readers (`brief --story`, `search`, the web app) see the run's progress
-and wait for no long write, and a run that is killed loses at most the batch under way. Then the
+as a copy. Every new article that is not a copy is then segmented and analysed (spaCy and the
+rules: mentions, quotes, dates, figures), a batch at a time in worker processes while filing goes
+on (`pipeline.BatchAnalyser`), and its analysis stored with it: briefs use the stored analyses
+instead of parsing their articles again (`analysis=False`: the articles are only filed, and the
+first brief that needs an analysis makes and stores it). The articles are filed in batches
+(`BATCH_ARTICLES`, or whatever was read in `BATCH_SECONDS`): each batch's articles, their stories,
+the grouper's state and the analyses finished so far are written in one short transaction, so
+that readers (`brief --story`, `search`, the web app) see the run's progress and wait for no long
+write, and a run that is killed loses at most the batch under way (and analyses not yet stored,
+which briefs then make). Then the
 brief of every story that changed and has two or more articles (copies not counted) is rebuilt
 with `Pipeline.brief` and stored as a new version; a story of one article gets no brief (there is
 nothing to cross-check, and building it would cost a parse of the article each time).
@@ -21,6 +27,7 @@ nothing to cross-check, and building it would cost a parse of the article each t
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -110,9 +117,10 @@ class _Filer:
     stories a chunk at a time, and commits what was grouped (articles, stories, grouper state) in
     one transaction when a batch's time has come (`_commit_due`)."""
 
-    def __init__(self, store: Store, run: IngestRun) -> None:
+    def __init__(self, store: Store, run: IngestRun, analyser: Any = None) -> None:
         self.store = store
         self.run = run
+        self.analyser = analyser  # a pipeline.BatchAnalyser, or None: no analysis at ingest
         self.grouper: Any = None  # restored from the store on the first chunk with new articles
         self.seen: set[str] = set()  # ids filed in this run
         self.touched: dict[str, None] = {}  # stories changed (committed), in order
@@ -177,11 +185,16 @@ class _Filer:
         for sig, candidate in zip(sigs, fresh):
             sig.key = candidate.article.id  # the store knows articles by id, whatever the input called them
         _GROUPERS.pop(str(store.path.resolve()), None)  # the grouper is about to run ahead of the store
+        copies: set[str] = set()
         for assignment in self.grouper.add(sigs):
             self.pending_members.setdefault(assignment.story, []).append(Member(assignment.article, assignment.copy_of))
             self.pending_copies += bool(assignment.copy_of)
             self.pending_added += not assignment.copy_of
+            if assignment.copy_of:
+                copies.add(assignment.article)
         self.pending.extend(fresh)
+        if self.analyser is not None:  # copies are never briefed: not analysed
+            self.analyser.submit([c.article for c in fresh if c.article.id not in copies])
 
     def commit(self) -> None:
         """Write what was grouped since the last commit, in one transaction."""
@@ -202,6 +215,8 @@ class _Filer:
             blob = state.to_bytes(grouper)
             store.save_grouper_state(blob)
             self.save_seconds = time.monotonic() - started
+            if self.analyser is not None:
+                self._save_analyses(self.analyser.ready())
         _GROUPERS[str(store.path.resolve())] = (blob, grouper)
         # Counted once committed: a batch that fails is not in the closing line.
         self.run.added += self.pending_added
@@ -211,6 +226,19 @@ class _Filer:
         self.pending_added = self.pending_copies = 0
         self.last_commit = time.monotonic()
 
+    def finish(self) -> None:
+        """Wait for the analyses still being made and store them (the articles are committed)."""
+        if self.analyser is not None:
+            with self.store.transaction():
+                self._save_analyses(self.analyser.finish())
+
+    def _save_analyses(self, results: list[Any]) -> None:
+        """Store the analyses made; an article that could not be analysed is left without one
+        (its story's brief then processes it, and reports what is wrong with it)."""
+        from crossbrief.stages.analyse.stored import AnalysisRecord
+
+        self.store.save_analyses(r for r in results if isinstance(r, AnalysisRecord))
+
 
 # The grouper of each store this process last committed, with the state bytes it wrote: the next
 # ingest into that store (`watch`'s next round) goes on with it instead of replaying the state,
@@ -219,7 +247,9 @@ _GROUPERS: dict[str, tuple[bytes, Any]] = {}
 
 
 class _Ingest:
-    def __init__(self, store: Store, limits: Limits, progress: bool, fetched: dict[str, Fetched]) -> None:
+    def __init__(
+        self, store: Store, limits: Limits, progress: bool, fetched: dict[str, Fetched], analyser: Any = None
+    ) -> None:
         from tqdm import tqdm
 
         self.store = store
@@ -228,7 +258,7 @@ class _Ingest:
         self.allow_private = limits.private_allowed()
         self.run = IngestRun()
         self.found: list[_Candidate] = []  # read, not yet filed
-        self.filer = _Filer(store, self.run)
+        self.filer = _Filer(store, self.run, analyser)
         self.last_filed = time.monotonic()
         self.bar = tqdm(total=0, unit=" sources", disable=not progress or None, file=sys.stderr, leave=False)
 
@@ -417,12 +447,21 @@ def ingest(
     pipeline: Any = None,
     progress: bool = True,
     fetched: dict[str, Fetched] | None = None,
+    analysis: bool = True,
+    workers: int | None = None,
 ) -> IngestRun:
     """Ingest `sources` into `store` (see the module docstring). Problems of single sources are
-    in the result, never raised. `pipeline`: the Pipeline that builds briefs (default: a new one).
-    `fetched`: responses already had for some source URLs (`watch`'s conditional GETs), used
-    instead of fetching them again."""
-    work = _Ingest(store, limits or Limits(), progress, fetched or {})
+    in the result, never raised. `pipeline`: the Pipeline that analyses and builds briefs
+    (default: a new one). `fetched`: responses already had for some source URLs (`watch`'s
+    conditional GETs), used instead of fetching them again. `analysis`: analyse and store each new
+    article; `workers`: processes that analyse a stream (default: one per core, at most 2)."""
+    analyser = None
+    if analysis:
+        from crossbrief.pipeline import BatchAnalyser, Pipeline
+
+        pipeline = pipeline if pipeline is not None else Pipeline()
+        analyser = BatchAnalyser(pipeline, workers if workers is not None else default_analysis_workers())
+    work = _Ingest(store, limits or Limits(), progress, fetched or {}, analyser)
     run = work.run
     work._more(len(sources))
     try:
@@ -430,10 +469,13 @@ def ingest(
             work.source(source)
             work.bar.update(1)
         work.flush(force=True)
+        work.filer.finish()
     except _FilingFailed as err:
         raise (err.__cause__ or err) from None
     finally:
         work.bar.close()
+        if analyser is not None:
+            analyser.close()
     run.stories = list(work.filer.touched)
     if briefs:
         # Also the stories an earlier run left without an up-to-date brief (--no-briefs, or
@@ -446,9 +488,21 @@ def ingest(
     return run
 
 
+def default_analysis_workers() -> int:
+    """Processes that analyse an ingest's stream: one per core this process may use, at most 2
+    (the filing process needs a share of a core too, and each worker holds its own spaCy)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
+
+
 def rebuild_briefs(store: Store, run: IngestRun, pipeline: Any = None, also: Sequence[str] = ()) -> None:
     """Rebuild and store the brief of every story in `run.stories` (and in `also`) with 2+
-    articles (not copies) whose articles changed since its last brief."""
+    articles (not copies) whose articles changed since its last brief. The articles' stored
+    analyses are used; those missing (or made by another version) are made, in one batch per
+    story, and stored."""
     for story_id in [*run.stories, *also]:
         articles = store.articles_of_story(story_id, copies=False)
         if len(articles) < 2:
@@ -463,7 +517,8 @@ def rebuild_briefs(store: Store, run: IngestRun, pipeline: Any = None, also: Seq
 
             pipeline = Pipeline()
         try:
-            brief = pipeline.brief(articles)
+            stored = _analyses_for(store, pipeline, articles)
+            brief = pipeline.brief(articles, stored=stored)
         except InputError as err:
             run.warnings.append(problem(f"story {story_id}", f"no brief ({err})"))
             continue
@@ -477,4 +532,20 @@ def rebuild_briefs(store: Store, run: IngestRun, pipeline: Any = None, also: Seq
         run.briefs += 1
 
 
-__all__ = ["IngestRun", "ingest", "rebuild_briefs"]
+def _analyses_for(store: Store, pipeline: Any, articles: list[Article]) -> dict[str, Any]:
+    """The stored analyses of a story's articles, those missing or out of date made (one spaCy
+    pass) and stored."""
+    from crossbrief.stages.analyse.stored import AnalysisRecord
+
+    stored = store.analyses_of(a.id for a in articles)
+    version = pipeline.analysis_version()
+    missing = [a for a in articles if a.id not in stored or stored[a.id].made_with != version
+               or stored[a.id].date != a.date]
+    if missing:
+        made = [r for r in pipeline.analyse_records(missing) if isinstance(r, AnalysisRecord)]
+        store.save_analyses(made)
+        stored.update({r.article_id: r for r in made})
+    return stored
+
+
+__all__ = ["IngestRun", "default_analysis_workers", "ingest", "rebuild_briefs"]

@@ -103,6 +103,18 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;  -- NULL: the feed gives none
     """,
+    # 4: each article's per-article analysis (stages/analyse/stored.py), made once at ingest and
+    # used by every brief of its story instead of parsing it again.
+    """
+    CREATE TABLE article_analyses (
+        article TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        date TEXT NOT NULL,                  -- the publication date it was analysed against
+        made_with TEXT NOT NULL,             -- crossbrief, spaCy and model versions: others are not used
+        docs BLOB NOT NULL,                  -- spaCy DocBin of the sentences' parses
+        data TEXT NOT NULL,                  -- JSON: sentences, mentions, quotes, dates, figures, roles
+        made_at TEXT NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
