@@ -370,12 +370,11 @@ def test_the_same_full_length_bundle_briefed_twice_gives_byte_identical_output(q
 
 
 def test_the_ilp_gets_a_program_of_bounded_size(monkeypatch):
-    from quay_fire import reports
-
     from crossbrief.resources.encoders import get_static_encoder
     from crossbrief.summarise import concepts
     from crossbrief.summarise.features import build_bundle
     from crossbrief.summarise.words import words_of
+    from quay_fire import reports
 
     bundle = build_bundle(articles_from_documents(reports()), get_static_encoder())
     programs = []
