@@ -50,11 +50,12 @@ WORD_WEIGHT = 0.25  # a content word counts a quarter of a bigram
 MIN_WORDS = 12  # in large bundles, short sentences are mostly datelines and fragments
 # The program's size is bounded before it is solved (issue 15), so that HiGHS's root node (cuts,
 # restarts, sub-MIP heuristics, strong branching: no node limit bounds it) stays far below the time
-# limit even on a loaded machine, and the time limit never decides a real bundle's summary. With 60
+# limit on a moderately loaded machine, and the time limit does not decide the summary. With 60
 # candidates and every concept (about 450 on a 25-article DUC bundle) the root alone took up to 1.2 s
 # of CPU at load 9 on 2 cores; with the bounds below the slowest of the 190 DUC 2006/2007 programs
-# (100 and 250 words) took 0.40 s, the median 0.04 s, and ROUGE stayed within noise of the larger
-# program in all four cells (docs/benchmarks.md, "(2026-12-03, afternoon)").
+# (100 and 250 words) took 0.40 s of CPU there, the median 0.04 s, and ROUGE stayed within about a
+# quarter point of the larger program in all four cells (docs/benchmarks.md, "(2026-12-03,
+# afternoon)"). At load 7 and more a few bundles still reach the time limit; at load 3-6 none did.
 POOL = 50  # candidates given to the solver, the densest in concept weight per word first
 MAX_CONCEPTS = 200  # the heaviest concepts of the pool's sentences that the program counts
 GAP = 0.02  # relative optimality gap at which HiGHS stops
