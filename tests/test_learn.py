@@ -101,6 +101,9 @@ def test_eval_prints_all_systems(tmp_path):
     assert set(result["systems"]) == {"crossbrief", "lead", "tfidf-mmr", "lexrank", "textrank"}
     assert result["clusters"] == 1
     assert "lexrank" in buf.getvalue()
+    # two short articles: a small bundle, decoded with the selector's scores
+    assert result["decoders"] == {"selector": 1}
+    assert "decoders (clusters): selector 1" in buf.getvalue()
 
 
 def test_batch_with_precise_citations_cites_the_paraphrase(tmp_path):

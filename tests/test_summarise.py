@@ -361,6 +361,50 @@ def test_crossbrief_brief_on_a_folder_takes_the_same_selection(quay_fire_folder,
     assert sum(len(s["text"].split()) for s in written["summary"]) <= 120
 
 
+def test_the_same_full_length_bundle_briefed_twice_gives_byte_identical_output(quay_fire_folder, tmp_path):
+    import json
+
+    from crossbrief.cli import main
+
+    # Issue 15: the concept ILP's answer must not depend on the clock. Two briefs of the same folder
+    # through the CLI, to JSON, are the same bytes, and both were chosen by the ILP (not by the
+    # greedy decoder it falls back to when HiGHS runs out of time).
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert main(["brief", str(quay_fire_folder), "--words", "120", "-o", str(first)]) == 0
+    assert main(["brief", str(quay_fire_folder), "--words", "120", "-o", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert json.loads(first.read_text(encoding="utf-8"))["decoder"] == "concept-ilp"
+
+
+def test_the_ilp_gets_a_program_of_bounded_size(monkeypatch):
+    from crossbrief.resources.encoders import get_static_encoder
+    from crossbrief.summarise import concepts
+    from crossbrief.summarise.features import build_bundle
+    from crossbrief.summarise.words import words_of
+    from quay_fire import reports
+
+    bundle = build_bundle(articles_from_documents(reports()), get_static_encoder())
+    programs = []
+    real_solve = concepts.solve
+
+    def recording_solve(lengths, found, weight, budget, *rest, **options):
+        programs.append((len(lengths), len({c for f in found for c in f if c in weight}), sum(weight.values())))
+        return real_solve(lengths, found, weight, budget, *rest, **options)
+
+    monkeypatch.setattr(concepts, "solve", recording_solve)
+    # The test bundle's program (46 sentences, under 200 concepts) fits the shipped bounds; smaller
+    # ones put both in play here.
+    monkeypatch.setattr(concepts, "POOL", 30)
+    monkeypatch.setattr(concepts, "MAX_CONCEPTS", 100)
+    runs = [concepts.ilp_decode(bundle, 120, require_antecedent=True) for _ in range(2)]
+    # The program, and so the answer, is the same on both calls, and within both bounds.
+    assert len(programs) == 2 and programs[0] == programs[1]
+    sentences, counted, _ = programs[0]
+    assert 0 < sentences <= 30 and counted == 100
+    assert runs[0] is not None and runs[0] == runs[1]
+    assert sum(words_of(bundle.sentences[i].text) for i in runs[0]) <= 120
+
+
 def test_a_small_bundle_is_chosen_by_the_selector():
     from crossbrief.summarise.select import SELECTOR, select_summary
 

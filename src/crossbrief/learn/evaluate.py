@@ -63,7 +63,9 @@ def run_eval(
 ) -> dict:
     """Score crossbrief and the baselines on the clusters of `path`; print a table.
 
-    Returns {"clusters": n, "skipped": k, "systems": {name: {metric: mean x100, ...}}}.
+    Returns {"clusters": n, "skipped": k, "systems": {name: {metric: mean x100, ...}},
+    "decoders": {decoder: clusters}} (which of crossbrief's decoders chose each cluster's summary,
+    `select.DECODERS`).
     """
     from tqdm import tqdm
 
@@ -71,7 +73,7 @@ def run_eval(
     from crossbrief.summarise.budget import bundle_budget
     from crossbrief.summarise.documents import articles_from_documents, batch_encoder
     from crossbrief.summarise.features import build_bundle
-    from crossbrief.summarise.select import summarise
+    from crossbrief.summarise.select import select_summary
     from crossbrief.summarise.selector import get_selector
 
     encoder = encoder or batch_encoder()  # the same vectors as `crossbrief batch`
@@ -80,6 +82,7 @@ def run_eval(
     sums: dict[str, dict[str, float]] = {n: {} for n in names}
     seconds: dict[str, float] = {n: 0.0 for n in names}
     lengths: dict[str, float] = {n: 0.0 for n in names}
+    decoders: dict[str, int] = {}
     n_ok = 0
     skipped = 0
     progress = tqdm(read_clusters(path, limit), desc="eval", unit="cluster", file=sys.stderr)
@@ -101,8 +104,9 @@ def run_eval(
         for name in names:
             t0 = time.perf_counter()
             if name == "crossbrief":
-                chosen = summarise(articles, words=budget, encoder=encoder)
-                summary = [s.text for s in chosen]
+                selection = select_summary(articles, words=budget, encoder=encoder)
+                summary = [s.text for s in selection.sentences]
+                decoders[selection.decoder] = decoders.get(selection.decoder, 0) + 1
                 # Baselines get the same budget: --words, or crossbrief's default policy for this
                 # cluster (a second bundle costs a few ms with the static encoder).
                 if budget is None:
@@ -129,6 +133,7 @@ def run_eval(
             }
             for n in names
         },
+        "decoders": dict(sorted(decoders.items())),
     }
     if n_ok:
         print_table(result, out)
@@ -152,3 +157,6 @@ def print_table(result: dict, out: IO[str] | None = None) -> None:
             f"{s['mean_words']:6.1f}",
             file=out,
         )
+    if result.get("decoders"):
+        used = ", ".join(f"{name or '(no candidate)'} {count}" for name, count in result["decoders"].items())
+        print(f"crossbrief's decoders (clusters): {used}", file=out)

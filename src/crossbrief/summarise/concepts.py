@@ -17,20 +17,23 @@ the greedy `large.concept_decode`, which takes the best gain per word until the 
 the program weighs every combination: two medium sentences that cover more than one long one
 win, and the budget's last words are not left to whatever still fits.
 
-It is solved with HiGHS (`scipy.optimize.milp`) over a pool of the candidates densest in concept
-weight per word, with a relative gap of 1%, a branch-and-bound node limit (`NODE_LIMIT`) and a time
-limit for building and solving together. HiGHS runs single-threaded and deterministically, so the
-node limit is a deterministic work limit: a solve stopped by it returns the best selection found
-in its first `NODE_LIMIT` nodes, the same on every run however busy the machine. The time limit is
-only a safety cap: a solve that reaches it would return whatever the solver had found by then,
-which depends on load (on DUC 2007, 25-article bundles, four runs under load gave R1 43.31-43.57
-before the node limit: docs/benchmarks.md), so its incumbent is discarded and `ilp_decode` returns
-None, and the caller uses the greedy decoder, which is deterministic too.
+It is solved with HiGHS (`scipy.optimize.milp`) over a program of bounded size: the `POOL`
+candidates densest in concept weight per word, counting only their `MAX_CONCEPTS` heaviest
+concepts, with a relative gap of 2%, a small cut pool, a branch-and-bound node limit
+(`NODE_LIMIT`) and a time limit for building and solving together. HiGHS runs single-threaded and
+deterministically, so the size bound and the node limit bound its work without a clock: a solve
+stopped by the node limit returns the best selection found in its first `NODE_LIMIT` nodes, the
+same on every run however busy the machine, and the size bound keeps even the root node's work
+(which no node limit bounds) far below the time limit. The time limit is only a safety net that
+real bundles should never reach: a solve that reaches it would return whatever the solver had
+found by then, which depends on load, so its incumbent is discarded, `ilp_decode` returns None and
+the caller uses the greedy decoder, which is deterministic too.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,21 +45,25 @@ from crossbrief.summarise.decode import repeats, word_trigrams
 from crossbrief.summarise.filters import needs_antecedent
 from crossbrief.summarise.words import concepts_of, words_of
 
-POOL = 60  # candidates given to the solver, the densest in concept weight per word first
 MIN_ARTICLES = 3  # a concept counts only if this many articles use it (fewer with fewer articles)
 WORD_WEIGHT = 0.25  # a content word counts a quarter of a bigram
 MIN_WORDS = 12  # in large bundles, short sentences are mostly datelines and fragments
-GAP = 0.01  # relative optimality gap at which HiGHS stops
-TIME_LIMIT = 1.0  # seconds for building and solving the program together: a safety cap only
-# Branch-and-bound nodes HiGHS may explore (issue 15). On DUC 2007 (45 bundles of 25 articles, at
-# 250 and 100 words) a solve to the 1% gap needs a median of 1 node and at most 12 and 13, and most
-# of its time goes on the root node (cuts, sub-MIP heuristics, strong branching): up to about 0.95 s
-# on a 2-core machine at load 4.5, with a node limit or without; each further node costs about 0.1 s
-# there, and the slowest unlimited solve took 1.4 s. Two nodes keep the worst solve at about the
-# cost of its root, so that the time limit is reached only under heavy load, and give up 0.06% (250
-# words) and 0.11% (100 words) of the total concept weight against an unlimited solve (one node:
-# 0.06% and 0.15%; four nodes: 0.02% and 0.07%, but up to 1.1 s at that load). The limit cannot
-# bound the root's own work: scipy exposes no deterministic limit for that.
+# The program's size is bounded before it is solved (issue 15), so that HiGHS's root node (cuts,
+# restarts, sub-MIP heuristics, strong branching: no node limit bounds it) stays far below the time
+# limit on a moderately loaded machine, and the time limit does not decide the summary. With 60
+# candidates and every concept (about 450 on a 25-article DUC bundle) the root alone took up to 1.2 s
+# of CPU at load 9 on 2 cores; with the bounds below the slowest of the 190 DUC 2006/2007 programs
+# (100 and 250 words) took 0.40 s of CPU there, the median 0.04 s, and ROUGE stayed within about a
+# quarter point of the larger program in all four cells (docs/benchmarks.md, "(2026-12-03,
+# afternoon)"). At load 7 and more a few bundles still reach the time limit; at load 3-6 none did.
+POOL = 50  # candidates given to the solver, the densest in concept weight per word first
+MAX_CONCEPTS = 200  # the heaviest concepts of the pool's sentences that the program counts
+GAP = 0.02  # relative optimality gap at which HiGHS stops
+CUT_POOL = 100  # HiGHS's soft limit on its pool of cuts (`mip_pool_soft_limit`; its default is 10,000)
+TIME_LIMIT = 1.0  # seconds for building and solving the program together: a safety net only
+# Branch-and-bound nodes HiGHS may explore. On DUC 2007 (45 bundles of 25 articles, at 250 and 100
+# words) a solve to the 1% gap needed a median of 1 node and at most 12 and 13; two nodes gave up
+# 0.06% (250 words) and 0.11% (100 words) of the total concept weight against an unlimited solve.
 NODE_LIMIT = 2
 
 
@@ -137,18 +144,23 @@ def solve(
         upper.append(0.0)
         r += 1
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(r, n + m))
-    result = milp(
-        cost,
-        constraints=LinearConstraint(matrix, -np.inf, np.asarray(upper)),
-        integrality=np.concatenate([np.ones(n), np.zeros(m)]),
-        bounds=Bounds(0.0, 1.0),
-        options={
-            "time_limit": max(time_limit, 1e-3),
-            "node_limit": node_limit,
-            "mip_rel_gap": GAP,
-            "disp": False,
-        },
-    )
+    with warnings.catch_warnings():
+        # scipy passes options it does not know (here the cut pool's limit) to HiGHS verbatim, with
+        # a RuntimeWarning that says so.
+        warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+        result = milp(
+            cost,
+            constraints=LinearConstraint(matrix, -np.inf, np.asarray(upper)),
+            integrality=np.concatenate([np.ones(n), np.zeros(m)]),
+            bounds=Bounds(0.0, 1.0),
+            options={
+                "time_limit": max(time_limit, 1e-3),
+                "node_limit": node_limit,
+                "mip_rel_gap": GAP,
+                "mip_pool_soft_limit": CUT_POOL,
+                "disp": False,
+            },
+        )
     # status 0: optimal within the gap; status 4 with HiGHS's "Solution limit reached" (scipy does
     # not map that HiGHS status) when the node limit stopped it, with its incumbent in x; status 1:
     # the time (or an iteration) limit, whose incumbent depends on load.
@@ -195,6 +207,11 @@ def ilp_decode(
                 break
             keep = [k for k in keep if k not in dropped]
             requires = [(k, b) for k, b in requires if k not in dropped]
+    # Only the heaviest concepts of the sentences on offer count (ties to the first in sorted order):
+    # the rest, mostly content words used by three or four articles, add rows that HiGHS's root
+    # works through but seldom change which sentences win.
+    offered = sorted({c for k in keep for c in concepts[k] if c in weight}, key=lambda c: (-weight[c], c))
+    counted = {c: weight[c] for c in offered[:MAX_CONCEPTS]}
     place = {k: p for p, k in enumerate(keep)}
     requires = [(place[k], place[b]) for k, b in requires]
     trigrams = [word_trigrams(texts[k]) for k in keep]
@@ -208,7 +225,7 @@ def ilp_decode(
     chosen = solve(
         [lengths[k] for k in keep],
         [concepts[k] for k in keep],
-        weight,
+        counted,
         budget,
         exclusive,
         requires,
