@@ -15,7 +15,7 @@ import pytest
 from crossbrief import settings
 from crossbrief.model import Article
 from crossbrief.render.article import article_facts, article_markdown
-from crossbrief.resources.nlp import Parser, new_lexemes
+from crossbrief.resources.nlp import Parser, new_lexemes, unload_nlp
 from crossbrief.stages.analyse import (
     ArticleAnalysis,
     analyse,
@@ -404,6 +404,8 @@ def test_one_article_in_two_bundles(pit) -> None:
 
 def test_a_parser_loads_its_pipeline_again_once_the_vocabulary_passes_its_bound() -> None:
     parser = Parser(max_new_lexemes=30)
+    name = parser.model or settings.current().spacy_model
+    unload_nlp(name)  # a fresh copy: earlier tests in this thread have taught it more than 30 words
     text = "Ana Ruiz said 40 boats reached Kellam on Monday, the water authority confirmed."
 
     def parse_of(doc):
@@ -416,7 +418,6 @@ def test_a_parser_loads_its_pipeline_again_once_the_vocabulary_passes_its_bound(
                                                                for _ in range(3)) for _ in range(60)]
     grown = parser(" ".join(made_up) + ".")  # sixty words the vocabulary has never seen
     assert parser.reloads == 1
-    name = parser.model or settings.current().spacy_model
     assert new_lexemes(name) == 0  # dropped: nothing loaded in this thread until the next parse
     again = parser(text)
     assert 0 < new_lexemes(name) < 30
