@@ -45,6 +45,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -191,11 +192,18 @@ def run_ingest(stream: Path, db: Path, briefs: bool, analysis: bool = True) -> d
             "maxrss_mb": rusage["maxrss_mb"], "closing": "; ".join(closing)}
 
 
+def copy_store(db: Path, trial: Path) -> None:
+    """`trial` (and its WAL files) made a fresh copy of the store `db`, replacing any before."""
+    for old in trial.parent.glob(trial.name + "*"):
+        old.unlink()
+    for part in db.parent.glob(db.name + "*"):
+        shutil.copy(part, trial.parent / part.name.replace(db.name, trial.name))
+
+
 def joined_story(db: Path, docs: list[tuple[int, int, str]]) -> tuple[Path, str] | None:
     """The first held-out document (of a big cluster first) that joins a story of two or more
     articles in `db` (written to a file), and that story's id; learnt by ingesting it into a copy
     of the store."""
-    import shutil
 
     from crossbrief.store import Store
     from crossbrief.store.ingest import ingest
@@ -205,10 +213,7 @@ def joined_story(db: Path, docs: list[tuple[int, int, str]]) -> tuple[Path, str]
     big = held_out(docs, big=True)
     for n in big + [n for n in held_out(docs) if n not in big]:  # a big story first, else any
         extra.write_text(json.dumps(stream_row(docs, n)), encoding="utf-8")
-        for old in db.parent.glob("trial.db*"):
-            old.unlink()
-        for part in db.parent.glob(db.name + "*"):
-            shutil.copy(part, trial.parent / part.name.replace(db.name, trial.name))
+        copy_store(db, trial)
         with Store(trial) as store:
             joined = ingest(store, [str(extra)], briefs=False, analysis=False, progress=False).stories
         with Store(db) as store:
@@ -301,7 +306,6 @@ def one_new_article(db: Path, docs: list[tuple[int, int, str]]) -> None:
     """A brief rebuild after one new article, in one process with a warm pipeline: the held-out
     document is ingested into a copy of the store first, to learn the story it joins; in the
     store itself that story's brief is built, then the document ingested and the brief rebuilt."""
-    import shutil
 
     from crossbrief.model import Article
     from crossbrief.pipeline import Pipeline
@@ -313,10 +317,7 @@ def one_new_article(db: Path, docs: list[tuple[int, int, str]]) -> None:
     story = None
     for n in held_out(docs):  # the first held-out document that joins a story of two or more
         extra.write_text(json.dumps(stream_row(docs, n)), encoding="utf-8")
-        for old in db.parent.glob("trial.db*"):
-            old.unlink()
-        for part in db.parent.glob(db.name + "*"):
-            shutil.copy(part, trial.parent / part.name.replace(db.name, trial.name))
+        copy_store(db, trial)
         with Store(trial) as store:
             joined = ingest(store, [str(extra)], briefs=False, progress=False).stories
         with Store(db) as store:
