@@ -75,6 +75,14 @@ def test_years_and_codes_are_not_figures() -> None:
     assert [n.value for n in find_numbers(text)] == [2000]
 
 
+def test_votes_and_scores_are_not_figures() -> None:
+    text = ("The Ormel court ruled 7 to 2 that the levy stands; the council had voted 41-12 to repeal it, "
+            "Ormel won 3-1 on Sunday, and a 5-4 decision followed. Between 10 and 20 boats sailed, 900 to "
+            "1,000 people watched, and the crowd fell from 40 to 12.")
+    found = [(n.kind, n.value, n.high) for n in find_numbers(text)]
+    assert found == [("range", 10, 20), ("range", 900, 1000), ("exact", 40, 40), ("exact", 12, 12)]
+
+
 def test_times_of_day_are_not_figures() -> None:
     text = ("The ferry left at 6 p.m. with 214 people; the office opens at 9 AM, at 10 a.m. and at "
             "seven o'clock, 40 per cent of 3 PMs agreed, and some 200 a month arrive.")
@@ -425,6 +433,19 @@ def test_a_parser_loads_its_pipeline_again_once_the_vocabulary_passes_its_bound(
     assert parse_of(again) == parse_of(before)  # the same model: the same parse
     assert [t.text for t in grown][:60] == made_up and parse_of(before)[0][0] == "Ana"  # old Docs still read
     assert parser.reloads == 1 and parser.parsed_sentences == 3
+
+
+def test_parsed_docs_do_not_keep_their_batchs_tensor() -> None:
+    # The tok2vec tensor of a Doc is a view into its whole batch's array: kept, one Doc would hold
+    # the batch alive. The parser drops it; the parse itself is what spaCy gives.
+    texts = [f"Ana Ruiz said {n} boats reached Kellam on Monday." for n in range(5, 40)]
+    parser = Parser()
+    docs = parser.pipe(texts, batch_size=8)
+    assert all(doc.tensor.size == 0 for doc in docs)
+    raw = list(parser.nlp.pipe(texts, batch_size=8))
+    assert raw[0].tensor.size > 0
+    assert [[(t.dep_, t.head.i, t.ent_type_, t.lemma_) for t in d] for d in docs] == [
+        [(t.dep_, t.head.i, t.ent_type_, t.lemma_) for t in d] for d in raw]
 
 
 def test_parser_counts_and_gives_each_thread_its_own_pipeline() -> None:

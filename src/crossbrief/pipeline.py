@@ -51,13 +51,14 @@ DEFAULT_WORDS = 200
 MIN_SPLIT_ARTICLES = 4  # a bundle this big is checked for being several stories (see brief)
 DEFAULT_CACHE_ARTICLES = 2_000  # processed articles kept (with their parses) for reuse
 # ... and at most this much clean text among them: a processed article with its spaCy parse takes
-# about 160 bytes per character of text (measured on 600 Multi-News documents), so ~320 MB. A count
-# alone would let 2,000 long articles hold gigabytes (the fuzz run reached 3.1 GB this way).
+# about 87 bytes per character of text (396 Multi-News documents; 173 before the parser dropped
+# each Doc's tok2vec tensor, see resources/nlp.py), so ~175 MB. A count alone would let 2,000
+# long articles hold gigabytes (the fuzz run reached 3.1 GB this way).
 DEFAULT_CACHE_CHARS = 2_000_000
 # ... and at most this many parsed tokens among them. Memory follows tokens, not characters: about
-# 770 bytes per token whatever the text (measured: 775 on Multi-News documents, 755 on text thick
-# with quotation marks, where a character of text costs 244 bytes against news's 149). So ~230 MB
-# of parses at most; for news (about 5 characters a token) the character bound is met first.
+# 450 bytes per token (898 with the tensors), and text thick with quotation marks has more tokens
+# per character than news. So ~135 MB of parses at most; for news (about 5 characters a token)
+# the character bound is met first.
 DEFAULT_CACHE_TOKENS = 300_000
 
 

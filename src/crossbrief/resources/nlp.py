@@ -24,6 +24,8 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+import numpy
+
 from crossbrief import settings
 from crossbrief.settings import DEFAULT_SPACY_MODEL
 
@@ -96,9 +98,19 @@ class Parser:
         return get_nlp(self.model)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 256) -> list[Any]:
-        """spaCy Docs of `texts`, in order (as `Language.pipe`, but a list)."""
+        """spaCy Docs of `texts`, in order (as `Language.pipe`, but a list), without their
+        `tensor`.
+
+        The tensor (tok2vec's output, 96 floats a token) is a view into the whole batch's array,
+        so one Doc kept alive keeps its batch's array alive: ~2 KB a token where the Doc's own
+        data is ~70 B. Nothing after the pipeline reads it (a Doc read back from the store has
+        none either), so it is dropped as each Doc comes out.
+        """
         name = self.model or settings.current().spacy_model
-        docs = list(load_nlp(name).pipe(texts, batch_size=batch_size))
+        docs = []
+        for doc in load_nlp(name).pipe(texts, batch_size=batch_size):
+            doc.tensor = numpy.zeros((0,), dtype="float32")  # what a new Doc holds
+            docs.append(doc)
         grown = new_lexemes(name) > self.max_new_lexemes
         if grown:
             unload_nlp(name)  # the Docs just made keep their vocabulary; the next parse loads anew
