@@ -185,8 +185,66 @@ def _is_quantity(text: str, m: re.Match[str], num: str) -> bool:
     return True
 
 
+# A vote or a score: "ruled 7 to 2", "voted 41-12", "won 3-1", "a 5-4 decision". Neither number
+# is a quantity of anything a reader would compare across outlets as a figure.
+_TALLY_BEFORE = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|rul(?:e|es|ed|ing)|won|wins?|winning|beat|beats|beaten|lost|loses?|losing|"
+    r"defeat(?:s|ed)?|scor(?:e|es|ed|ing)|margin|tally|split|drew|draw|led|leads?|trail(?:s|ed|ing)?|"
+    r"passed|approved|rejected|upheld|by|(?:vote|margin|score|tally|majority)\s+of)\s+(?:a\s+|an\s+)?$",
+    re.I,
+)
+_TALLY_AFTER = re.compile(
+    r"^\s*(?:votes?|vote\b|decision|ruling|verdict|majority|margin|win|victory|defeat|loss|lead|"
+    r"in\s+favou?r|against|scoreline|draw)\b",
+    re.I,
+)
+_TALLY_JOIN = re.compile(r"^\s*(?:to|-|–|—)\s*$|^-$", re.I)
+
+
+def _is_tally(text: str, first: Number, second: Number) -> bool:
+    """True for "7 to 2" or "41-12" read as a vote or a score (a cue word before or after)."""
+    if first.kind != "exact" or second.kind != "exact" or first.unit or second.unit:
+        return False
+    if not _TALLY_JOIN.match(text[first.end:second.start]):
+        return False
+    if first.value != int(first.value) or second.value != int(second.value) or first.value < second.value:
+        return False  # "10 to 20" is a range; a tally names the winning side first
+    before = text[max(0, first.start - 25):first.start]
+    return bool(_TALLY_BEFORE.search(before) or _TALLY_AFTER.match(text[second.end:second.end + 20]))
+
+
+_HYPHEN_SECOND = re.compile(r"[-–]\d{1,3}\b(?![.,]\d)")
+
+
+def _is_hyphen_tally(text: str, n: Number) -> bool:
+    """"41-12" after a cue: the number pattern reads the "41" only (a digit after a hyphen is not
+    a number of its own), so the second side is looked for here."""
+    m = _HYPHEN_SECOND.match(text, n.end)
+    if not m or n.kind != "exact" or n.unit or n.value != int(n.value) or int(m.group()[1:]) > n.value:
+        return False  # "ages of 13-18", "300-500 km": a range, written low to high
+    before = text[max(0, n.start - 25):n.start]
+    return bool(_TALLY_BEFORE.search(before) or _TALLY_AFTER.match(text[m.end():m.end() + 20]))
+
+
+def _drop_tallies(text: str, nums: list[Number]) -> list[Number]:
+    out: list[Number] = []
+    i = 0
+    while i < len(nums):
+        if i + 1 < len(nums) and _is_tally(text, nums[i], nums[i + 1]):
+            i += 2
+            continue
+        if _is_hyphen_tally(text, nums[i]):
+            i += 1
+            continue
+        out.append(nums[i])
+        i += 1
+    return out
+
+
 def _merge_ranges(text: str, nums: list[Number]) -> list[Number]:
-    """"900 to 1,000", "between 10 and 20", "two or three": one range figure."""
+    """"900 to 1,000", "between 10 and 20", "two or three": one range figure. A vote or a score
+    ("ruled 7 to 2", "won 3-1") is not a figure at all."""
+    nums = _drop_tallies(text, nums)
     out: list[Number] = []
     for n in nums:
         prev = out[-1] if out else None
