@@ -57,6 +57,10 @@ def _page(title: str, text: str) -> bytes:
             f"<p>{text}</p></article></body></html>").encode()
 
 
+NO_LINK_TEXT = (
+    "The Marlow ferry will run every half hour from Monday, the harbour board said, after a second boat "
+    "returned from repairs at the Tessel yard. Tickets keep their price until the end of the season."
+)
 FALLBACK_TEXT = (
     "Council workers repainted the Harbour Street bridge over the weekend, closing it to cars for two days "
     "while the old lead paint was removed and the railings were repaired by a local firm."
@@ -83,6 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/mixed.xml":
             items = [
                 {"title": "An entry without a link", "description": "Short."},
+                {"title": "Ferry every half hour", "description": NO_LINK_TEXT},
                 {"title": "Gone", "link": base + "/missing.html", "description": "Gone soon."},
                 {"title": "Bridge repainted", "link": base + "/gone-but-described.html",
                  "description": FALLBACK_TEXT},
@@ -178,11 +183,16 @@ def test_bad_feeds_entries_and_pages_are_one_failure_each_and_the_rest_goes_on(t
         assert f"{server}/to-file" in failures and "file:" in failures[f"{server}/to-file"]
         assert str(bad_file) in failures
         assert run.failed == 5, run.failures
-        # The page that 404s but whose entry has text: the entry's text, with a warning.
-        [warning] = run.warnings
-        assert warning.input == f"{server}/gone-but-described.html" and "used the feed's text" in warning.message
-        assert run.added == 2  # that entry, and the good page
+        # The page that 404s but whose entry has text, and the entry with no link but a whole
+        # text: the entry's text, with a warning each.
+        warnings = {p.input: p.message for p in run.warnings}
+        assert "used the feed's text" in warnings[f"{server}/gone-but-described.html"]
+        assert warnings[f"{server}/mixed.xml#2"] == "feed entry has no link: used the feed's text"
+        assert run.added == 3  # those two entries, and the good page
         assert [h.title for h in store.search("Harbour Street bridge")] == ["Bridge repainted"]
+        assert [h.title for h in store.search("Marlow ferry")] == ["Ferry every half hour"]
+        again = ingest(store, [f"{server}/mixed.xml"], briefs=False, progress=False)
+        assert again.added == 0 and store.count_articles() == 3  # the same text again is the same article
 
 
 def test_an_opml_file_of_feeds(tmp_path, server):

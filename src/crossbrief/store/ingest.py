@@ -381,7 +381,16 @@ class _Ingest:
         self._more(len(entries))
         todo: list[tuple[int, Entry]] = []
         for n, entry in enumerate(entries, 1):
-            if not entry.link:
+            if not entry.link and entry.text and len(entry.text.split()) >= MIN_ARTICLE_WORDS:
+                # Some feeds carry whole articles and no page (a newsletter, a press office's
+                # feed): the entry's own text is the article, named by its place in the feed.
+                # Stored once: the same text again is the same article (its content hash).
+                name = f"{feed_name}#{n}"
+                self.run.warnings.append(problem(name, "feed entry has no link: used the feed's text"))
+                self.bar.update(1)
+                outlet = outlet_from_url(feed_url) if feed_url else ""
+                self._take([entry_article(entry, name, outlet)], [], name, feed_url=feed_url)
+            elif not entry.link:
                 self.fail(f"{feed_name}#{n}", f"feed entry {entry.title[:60]!r} has no link" if entry.title
                           else "feed entry has no link")
                 self.bar.update(1)
