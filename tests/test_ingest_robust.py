@@ -152,6 +152,18 @@ def test_json_values_that_are_not_text(tmp_path: Path):
     assert any("ignored 'title'" in w for w in warnings)
 
 
+def test_a_json_date_that_is_not_a_date_is_named_and_the_article_kept(tmp_path: Path):
+    path = tmp_path / "dated.jsonl"
+    lines = [{"text": ENGLISH, "date": "2026-05-06"}, {"text": ENGLISH + " Again.", "date": "next\x1bweek",
+                                                      "title": "Dated badly"}]
+    path.write_text("\n".join(json.dumps(x) for x in lines))
+    articles, problems = read_inputs([str(path)])
+    assert [a.date for a in articles] == ["2026-05-06", ""] and articles[1].title == "Dated badly"
+    [bad_date] = problems
+    assert not bad_date.fatal and bad_date.input.endswith(":2") and "'date'" in bad_date.message
+    assert "not a date" in bad_date.message and "\x1b" not in str(bad_date)  # shown escaped
+
+
 @pytest.mark.parametrize(
     "url, message",
     [

@@ -306,7 +306,11 @@ def _article_from_object(obj: object, source: str) -> tuple[Article, list[str]]:
     url = fields.get("url", "")
     article = article_from_text(scrub(text), source, url=url)
     article.title = fields.get("title") or article.title
-    article.date = parse_date(fields.get("date", "")) or article.date
+    given_date = fields.get("date", "")
+    parsed_date = parse_date(given_date) if given_date else ""
+    if given_date and not parsed_date:
+        warnings.append(f"ignored 'date' ({given_date[:40]!r} is not a date)")
+    article.date = parsed_date or article.date
     article.author = fields.get("author", "")
     article.outlet = fields.get("outlet") or (_outlet_from_url(url) if url else "") or article.outlet
     given_id = obj.get("id")
