@@ -4,7 +4,7 @@
     .venv/bin/python bench/sizes.py [--only NAME ...] [--keep DIR]
 
 Each input is briefed by a new process (`python -m crossbrief.cli brief FILE --format json`);
-its wall time, peak RSS (ru_maxrss of the child, via os.wait4), exit code and the first line of
+its wall time, CPU time, peak RSS (ru_maxrss of the child, via os.wait4), exit code and the first line of
 its standard error are printed as a table. The articles are generated from a fixed seed (see
 `news_text`), so every run measures the same bytes. `fuzz.py` reuses the generators.
 """
@@ -110,8 +110,11 @@ SHAPES: dict[str, tuple[str, Callable[[], bytes]]] = {
 }
 
 
-def run_one(path: Path, timeout: float = 300.0) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS in MB, exit code, first stderr line) of briefing `path`."""
+def run_one(path: Path, timeout: float = 300.0) -> tuple[float, float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code, first stderr line) of briefing `path`.
+
+    CPU seconds (user + system, all threads of the child) say what the input costs when other jobs
+    share the cores; they bound the idle 2-core machine's wall time for the same work."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
@@ -132,7 +135,8 @@ def run_one(path: Path, timeout: float = 300.0) -> tuple[float, float, int, str]
         wall = time.perf_counter() - start
         err.seek(0)
         lines = err.read().decode(errors="replace").strip().splitlines()
-    return wall, usage.ru_maxrss / 1024, proc.returncode, (lines[0] if lines else "")
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, proc.returncode, (lines[0] if lines else "")
 
 
 def main() -> None:
@@ -145,14 +149,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"{'input':<20} {'bytes':>10} {'wall s':>8} {'peak MB':>8} {'exit':>4}  stderr (first line)")
+        print(f"{'input':<20} {'bytes':>10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'exit':>4}  stderr (first line)")
         for name in names:
             suffix, make = SHAPES[name]
             path = folder / (name.replace(" ", "_").replace("<", "").replace(">", "") + suffix)
             data = make()
             path.write_bytes(data)
-            wall, peak, code, line = run_one(path, args.timeout)
-            print(f"{name:<20} {len(data):>10,} {wall:>8.1f} {peak:>8.0f} {code:>4}  {line[:90]}", flush=True)
+            wall, cpu, peak, code, line = run_one(path, args.timeout)
+            print(f"{name:<20} {len(data):>10,} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f} {code:>4}  {line[:90]}",
+                  flush=True)
 
 
 if __name__ == "__main__":
