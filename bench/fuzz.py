@@ -5,7 +5,7 @@ the Python API and the CLI.
 
 Each case is a bundle of one to four files written to a temporary folder: random bytes, text in
 other encodings (cp1252, latin-1, UTF-16/32 with BOM, mixed), sizes from empty to over the 10 MB
-limit, deep JSON and HTML nesting, runs of quote marks, odd numbers (1e309, 450.000, NaN), lone
+limit, long runs of one character (no space, dots, dashes), deep JSON and HTML nesting, runs of quote marks, odd numbers (1e309, 450.000, NaN), lone
 surrogates in JSON, control characters in file names, mutated articles, and bundles mixing good
 articles with bad ones. Case i of seed S is always the same bytes (its own random.Random), so a
 failure is named by its id, e.g. `api-17:lone-surrogate`.
@@ -115,6 +115,17 @@ def g_size(rng: random.Random) -> tuple[str, bytes]:
     return ".txt", article(size, seed=rng.randrange(10**9)).encode()[:size]
 
 
+def g_runs(rng: random.Random) -> tuple[str, bytes]:
+    """One character (or a short unit) repeated: a line with no space, a run of dots or dashes.
+    Patterns written for short lines once took time quadratic in such a line's length."""
+    unit = rng.choice([".", "-", "x", "@", "#", "/", ",", "'", '"', "1", "x.", "ab.", "a@b.", "—", "*"])
+    size = rng.choice([10_000, 50_000] if LIGHT else [10_000, 100_000, 1 * MB, 5 * MB])
+    text = unit * (size // len(unit))
+    if rng.random() < 0.3:
+        return ".html", f"<html><body><article><p>{text}</p></article></body></html>".encode()
+    return ".txt", text.encode()
+
+
 def g_deep_json(rng: random.Random) -> tuple[str, bytes]:
     depth = rng.choice([100, 1000, 10_000, 100_000])
     kind = rng.randrange(3)
@@ -222,7 +233,7 @@ def g_mutated(rng: random.Random) -> tuple[str, bytes]:
 BAD: list[tuple[str, Callable[[random.Random], tuple[str, bytes]]]] = [
     ("random-bytes", g_random_bytes), ("encoding", g_encoding), ("size", g_size), ("deep-json", g_deep_json),
     ("deep-html", g_deep_html), ("quotes", g_quotes), ("numbers", g_numbers), ("lone-surrogate", g_surrogate),
-    ("json-shape", g_json_shapes), ("html-shape", g_html_shapes), ("mutated", g_mutated),
+    ("json-shape", g_json_shapes), ("html-shape", g_html_shapes), ("mutated", g_mutated), ("runs", g_runs),
 ]
 _NAME_BITS = ["\x01", "\n", "\t", " ", "-", "–", "é", "\x7f", "%s", "$(x)", ";", "'", "\\", "\u202e", "..", "\x1b"]
 
