@@ -407,8 +407,8 @@ class Pipeline:
         fine encoder is loaded here, in this thread, before spaCy is: both import torch, and one
         import of it at a time is the import system's simplest case."""
         distinct = {step[0].article.id: step for step in begun if not isinstance(step, Problem)}
-        if all(cached for _, cached in distinct.values()):
-            return None
+        if all(cached or segmented.analysis is not None for segmented, cached in distinct.values()):
+            return None  # every article cached or restored from a stored analysis: nothing to parse
         texts = [s.text for segmented, _ in distinct.values() for s in segmented.article.sentences]
         encoder = None
         if len(distinct) > 1 and len(texts) <= MAX_FINE_SENTENCES:  # the fine encoder is used (_brief_processed)
