@@ -288,6 +288,40 @@ def test_a_brief_of_one_article_spends_nothing_on_the_fine_encoder(bundle: Path)
     assert counting.texts >= sum(len(a.sentences) for a in two.articles)
 
 
+
+class ThreadNotingEncoder(CountingEncoder):
+    """The real fine encoder, noting which thread asks it for how many texts."""
+
+    def __init__(self, encoder):
+        super().__init__(encoder)
+        self.calls: list[tuple[str, int]] = []
+
+    def encode(self, texts):
+        self.calls.append((threading.current_thread().name, len(texts)))
+        return super().encode(texts)
+
+
+def test_sentences_embedded_while_parsing_give_the_brief_embedded_after_parsing_gives(bundle: Path):
+    """A brief that parses embeds its sentences for the citations in another thread meanwhile; a
+    brief of articles parsed before embeds them itself, after. Both give the same brief."""
+    from crossbrief.render.json import to_json
+    from crossbrief.resources.encoders import MiniLMEncoder
+
+    paths = [str(bundle / name) for name in TEXTS]
+    noting = ThreadNotingEncoder(MiniLMEncoder())
+    meanwhile = Pipeline(encoder=noting).brief_inputs(paths, words=60)
+    sentences = sum(len(a.sentences) for a in meanwhile.articles)
+    assert noting.calls[0][0] != threading.current_thread().name and noting.calls[0][1] == sentences
+
+    parsed_first = Pipeline(encoder=(noting := ThreadNotingEncoder(MiniLMEncoder())))
+    articles, problems = parsed_first.read(paths)
+    for article in articles:
+        parsed_first.process(article)
+    after = parsed_first.brief(articles, words=60)
+    assert not problems and {name for name, _ in noting.calls} == {threading.current_thread().name}
+    assert to_json(meanwhile) == to_json(after)
+
+
 WIRE = (
     "A cargo ship carrying 340 containers lost power off the Vell coast on Sunday and drifted for six hours "
     "before two tugs reached it, the port authority said.\n"

@@ -66,6 +66,22 @@ def test_deterministic_and_independent_of_batch(encoder):
     assert np.array_equal(first, StaticEncoder().encode(SENTENCES))
 
 
+def test_same_model_as_model2vecs_own_loader(encoder):
+    """The encoder builds its model from the files itself (faster to start); model2vec's loader,
+    asked for what it used to be asked for, gives the same model: every vector bit for bit,
+    on sentences, odd strings and a text past the model's maximum length."""
+    from model2vec import StaticModel
+
+    reference = StaticModel.from_pretrained(static_model_dir(), quantize_to="float32", normalize=True)
+    assert np.array_equal(encoder.model.embedding, reference.embedding)
+    assert encoder.model.normalize == reference.normalize and encoder.model.max_length == reference.max_length
+    assert encoder.model.tokens == reference.tokens
+    texts = [*SENTENCES, "", "---", "Zürich's 1,200 résumés (3.5%)", " ".join(["flood"] * 2000)]
+    ours = encoder.encode(texts)
+    theirs = np.ascontiguousarray(reference.encode(texts, use_multiprocessing=False), dtype=np.float32)
+    assert np.array_equal(ours, theirs)
+
+
 def test_paraphrases_are_closer_than_unrelated_sentences(encoder):
     a = encoder.encode([p[0] for p in PAIRS])
     b = encoder.encode([p[1] for p in PAIRS])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import itertools
 import logging
 import os
@@ -106,7 +107,9 @@ class Pipeline:
         self._static_encoder = static_encoder
         self._nlp = nlp
         self._selector = selector  # False: not loaded yet (None is a valid choice: the heuristic scorer)
-        self._load_lock = threading.Lock()
+        # One lock per resource: the fine encoder may load in another thread (see
+        # _prepare_meanwhile) while this one loads spaCy.
+        self._load_locks = {attr: threading.Lock() for attr in ("_encoder", "_static_encoder", "_nlp", "_selector")}
         self._cache: OrderedDict[tuple[str, str], Processed] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._cache_size = cache_articles
@@ -120,7 +123,7 @@ class Pipeline:
     def _resource(self, attr: str, unset: Any, load: Callable[[], Any]) -> Any:
         """`self.<attr>`, made by `load()` the first time it is asked for (once, whatever the threads)."""
         if getattr(self, attr) is unset:
-            with self._load_lock:
+            with self._load_locks[attr]:
                 if getattr(self, attr) is unset:
                     setattr(self, attr, load())
         return getattr(self, attr)
@@ -196,6 +199,14 @@ class Pipeline:
         segmenting and parsing again. Raises InputError when no article text is left after
         removing page noise.
         """
+        done, cached = self._segmented(article, analyse, stored)
+        return done if cached else self._analysed(done, analyse)
+
+    def _segmented(
+        self, article: Article, analyse: bool, stored: Mapping[str, AnalysisRecord] | None
+    ) -> tuple[Processed, bool]:
+        """The first half of `process`: the cached result (and True), else the article cleaned and
+        segmented, or restored from `stored`, not yet analysed or cached (and False)."""
         work = copy.copy(article)  # the caller's Article is left as read
         work.removed, work.sentences = [], []
         clean(work)
@@ -207,22 +218,26 @@ class Pipeline:
             hit = self._cache.get(key)
             if hit is not None and (hit.analysis is not None or not analyse):
                 self._cache.move_to_end(key)
-                return hit
+                return hit, True
         record = stored.get(work.id) if analyse and stored else None
         if record is not None and record.date == work.date and record.made_with == self.analysis_version():
             from crossbrief.stages.analyse.stored import restore_analysis
 
-            analysis = restore_analysis(work, record, self.spacy.vocab)
-        else:
-            segment(work)
-            if not work.sentences:
-                raise InputError("no article text left after removing page noise")
-            analysis = None
-            if analyse:
-                from crossbrief.stages.analyse import analyse_article
+            return Processed(work, restore_analysis(work, record, self.spacy.vocab)), False
+        segment(work)
+        if not work.sentences:
+            raise InputError("no article text left after removing page noise")
+        return Processed(work, None), False
 
-                analysis = analyse_article(work, self.nlp)
-        done = Processed(work, analysis)
+    def _analysed(self, done: Processed, analyse: bool) -> Processed:
+        """The second half of `process`: `done` (from `_segmented`, not cached) parsed and
+        analysed if `analyse` and not restored already, then cached."""
+        work = done.article
+        if analyse and done.analysis is None:
+            from crossbrief.stages.analyse import analyse_article
+
+            done = Processed(work, analyse_article(work, self.nlp))
+        key = (work.id, work.date)
         with self._cache_lock:
             old = self._cache.pop(key, None)
             if old is not None:
@@ -318,15 +333,7 @@ class Pipeline:
     ) -> Processed | Problem:
         """`process`, with what goes wrong on this one article as its Problem: an input error, or
         a bug (marked `internal`; its traceback logged at debug level) that must not sink the others."""
-        try:
-            return self.process(article, analyse=analyse, stored=stored)
-        except InputError as err:
-            return Problem(visible(article.source), visible(str(err)))
-        except Exception as err:  # noqa: BLE001 - one article's bug must not sink the bundle
-            log.debug("internal error while processing %s", article.source, exc_info=True)
-            first = (str(err).splitlines() or [""])[0]
-            message = f"internal error while processing it ({type(err).__name__}: {visible(first)})"
-            return Problem(visible(article.source), message, internal=True)
+        return _or_problem(article, lambda: self.process(article, analyse=analyse, stored=stored))
 
     # -- per bundle ------------------------------------------------------------------------------
     def brief(
@@ -352,17 +359,26 @@ class Pipeline:
                 fatal=False,
             ))
             articles = articles[:MAX_BRIEF_ARTICLES]
-        for article in articles:
-            done = self._process_or_problem(article, facts, stored)
-            if isinstance(done, Problem):
-                problems.append(done)
+        # Every article is cleaned and segmented first: the sentences the fine encoder will embed
+        # for the citations are then known, and another thread embeds them while this one parses.
+        begun = [_or_problem(article, functools.partial(self._segmented, article, facts, stored))
+                 for article in articles]
+        meanwhile = self._prepare_meanwhile(begun) if facts else None
+        for article, step in zip(articles, begun):
+            if isinstance(step, Problem):
+                problems.append(step)
                 continue
-            if done.article.id in seen:
-                first = seen[done.article.id]
+            segmented, cached = step
+            if segmented.article.id in seen:
+                first = seen[segmented.article.id]
                 # The same file named twice (or in a folder also given) is not another outlet's text.
                 again = ("given more than once" if first == article.source
                          else f"the same article text as {visible(first)}")
                 problems.append(Problem(visible(article.source), f"{again}: used once", fatal=False))
+                continue
+            done = segmented if cached else _or_problem(article, functools.partial(self._analysed, segmented, facts))
+            if isinstance(done, Problem):
+                problems.append(done)
                 continue
             seen[done.article.id] = article.source
             for cut in (r for r in done.article.removed if r.reason == CUT_REASON):
@@ -370,12 +386,52 @@ class Pipeline:
             # The bundle's work changes names, relevance and speakers: never on the cached copy.
             usable.append(_bundle_copy(done.article, article))
             analyses.append(done.analysis)
+        if meanwhile is not None:
+            meanwhile.join()  # the summary's citations read those vectors from the encoder's cache
         result = self._brief_processed(usable, analyses, problems, words, facts, keep_all)
         # The bundle's transient work is freed by now, but glibc keeps the pages resident while
         # cached parses and vectors lie above them: without this, a long-running Pipeline grows
         # brief after brief although its caches are bounded (resources/memory.py has the figures).
         release_free_memory()
         return result
+
+    def _prepare_meanwhile(self, begun: Sequence[tuple[Processed, bool] | Problem]) -> threading.Thread | None:
+        """While this thread parses the articles in `begun` (each segmented, or a Problem), start
+        in another what the bundle's work will need next: the fine encoder's vectors of the
+        sentences the summary will cite with (those of the distinct articles, as
+        `_brief_processed` will ask for them), the static encoder, and the modules the bundle's
+        work imports. None when nothing is to be parsed, so that nothing could be done meanwhile.
+
+        The forward pass runs in torch without the GIL, so it overlaps the parse. The texts go to
+        the encoder in one call, in the order the summary asks for them: the batches, hence the
+        vectors, are the same as if the summary embedded them itself (it finds them cached). The
+        fine encoder is loaded here, in this thread, before spaCy is: both import torch, and one
+        import of it at a time is the import system's simplest case."""
+        distinct = {step[0].article.id: step for step in begun if not isinstance(step, Problem)}
+        if all(cached or segmented.analysis is not None for segmented, cached in distinct.values()):
+            return None  # every article cached or restored from a stored analysis: nothing to parse
+        texts = [s.text for segmented, _ in distinct.values() for s in segmented.article.sentences]
+        encoder = None
+        if len(distinct) > 1 and len(texts) <= MAX_FINE_SENTENCES:  # the fine encoder is used (_brief_processed)
+            try:
+                encoder = self.encoder
+            except Exception:  # noqa: BLE001 - the summary loads it again and reports what fails
+                log.debug("loading the fine encoder ahead failed", exc_info=True)
+
+        def prepare() -> None:
+            try:
+                if encoder is not None:
+                    encoder.encode(texts)
+                self.static_encoder  # noqa: B018 - loaded on first use: loaded here
+                from crossbrief import facts, relevance  # noqa: F401
+                from crossbrief.stories import copies, group  # noqa: F401
+                from crossbrief.summarise import select  # noqa: F401
+            except Exception:  # noqa: BLE001 - the bundle's work does it again, and reports what fails
+                log.debug("preparing the bundle's work ahead failed", exc_info=True)
+
+        thread = threading.Thread(target=prepare, name="crossbrief-prepare", daemon=True)
+        thread.start()
+        return thread
 
     def brief_inputs(
         self,
@@ -465,6 +521,21 @@ class Pipeline:
             result.facts = cross_source([a for a in articles if a.on_topic] or articles,
                                         self.encoder if within_fine else self.static_encoder)
         return result
+
+
+def _or_problem(article: Article, step: Callable[[], Any]) -> Any:
+    """`step()` (work on `article`), or what goes wrong in it as the article's Problem: an input
+    error, or a bug (marked `internal`; its traceback logged at debug level) that must not sink the
+    other articles."""
+    try:
+        return step()
+    except InputError as err:
+        return Problem(visible(article.source), visible(str(err)))
+    except Exception as err:  # noqa: BLE001 - one article's bug must not sink the bundle
+        log.debug("internal error while processing %s", article.source, exc_info=True)
+        first = (str(err).splitlines() or [""])[0]
+        message = f"internal error while processing it ({type(err).__name__}: {visible(first)})"
+        return Problem(visible(article.source), message, internal=True)
 
 
 def _bundle_copy(processed: Article, as_read: Article) -> Article:

@@ -291,14 +291,33 @@ class StaticEncoder:
                 f"static encoder not found at {model_dir}: build it with `make static-encoder` "
                 f"(or point {STATIC_MODEL_ENV} at a distilled model directory)"
             )
+        import json
+
         from model2vec import StaticModel
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
 
         # Which distillation this is: a selector trained on one model's vectors must not be fed
         # another's (a rebuilt model with other settings, or CROSSBRIEF_STATIC_MODEL elsewhere).
         self.fingerprint = hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
 
-        # Stored as float16 (half the disk); widen once at load, since numpy sums float16 slowly.
-        self.model = StaticModel.from_pretrained(model_dir, quantize_to="float32", normalize=True)
+        # The model is built from its files here, not by StaticModel.from_pretrained: that imports
+        # huggingface_hub (to be able to download; a third of a second of a cold start) and builds
+        # the model twice when asked for float32. The result is the same model: the vectors,
+        # tokenizer, config and normalisation from_pretrained(model_dir, quantize_to="float32",
+        # normalize=True) gives (tests/test_static_encoder.py compares the two).
+        tensors = load_file(str(model_dir / "model.safetensors"))
+        config = json.loads((model_dir / "config.json").read_text())
+        self.model = StaticModel(
+            # Stored as float16 (half the disk); widened once at load, since numpy sums float16 slowly.
+            vectors=tensors["embeddings"].astype(np.float32),
+            tokenizer=Tokenizer.from_file(str(model_dir / "tokenizer.json")),
+            config=config,
+            normalize=True,
+            weights=tensors.get("weights"),
+            token_mapping=tensors.get("mapping"),
+            max_length=config.get("max_length", 512),
+        )
         self.name = "static-minilm-l6"
         self.dim = int(self.model.dim)
         self.thresholds = STATIC_SIMILARITY

@@ -38,7 +38,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from crossbrief.summarise.bundle import Bundle, predecessors
 from crossbrief.summarise.decode import repeats, word_trigrams
@@ -143,6 +142,10 @@ def solve(
         vals += [1.0, -1.0]
         upper.append(0.0)
         r += 1
+    # Imported here: scipy.optimize takes a quarter of a second to import, and most briefs (every
+    # bundle of fewer than LARGE_BUNDLE candidates) never solve a program.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(r, n + m))
     with warnings.catch_warnings():
         # scipy passes options it does not know (here the cut pool's limit) to HiGHS verbatim, with
