@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml constraints.txt
 	# torch first, pinned, so nothing that depends on it can choose a CUDA build.
 	$(PIP) install --quiet $(WHEELS) -c constraints.txt torch==2.13.0
 	$(PIP) install --quiet $(WHEELS) -c constraints.txt -e '.[dev]'
+	# The package is installed editable, so pip compiles none of it: compiled now, a cold
+	# command does not compile crossbrief's modules on every start where PYTHONDONTWRITEBYTECODE
+	# is set (Python recompiles any module changed since, as always).
+	$(PY) -m compileall -q src/crossbrief > /dev/null
 	touch $(STAMP)
 
 $(DISTILL_STAMP): constraints.txt
