@@ -583,6 +583,22 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
+def _start_analysis_worker(parent: int) -> None:
+    """In an analysis worker: watch the parent (`_watch_parent`), and keep BLAS to this one thread.
+    Each worker parses on a core of its own; OpenBLAS's threads (one per core by default) only
+    spin-wait beside spaCy's small products: 10% of the parse's CPU time, measured
+    (docs/benchmarks.md, "Ingest CPU per article")."""
+    _watch_parent(parent)
+    import numpy  # noqa: F401 -- loads OpenBLAS now: threadpoolctl limits only libraries already loaded
+    from threadpoolctl import threadpool_limits
+
+    global _worker_blas_limit
+    _worker_blas_limit = threadpool_limits(limits=1, user_api="blas")
+
+
+_worker_blas_limit: Any = None  # kept for the worker's life: the limit holds while it is referenced
+
+
 def _records_in_worker(articles: Sequence[Article]) -> list[AnalysisRecord | Problem]:
     global _worker_pipeline
     if _worker_pipeline is None:
@@ -622,7 +638,8 @@ class BatchAnalyser:
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                                             initializer=_watch_parent, initargs=(os.getpid(),))
+                                             initializer=_start_analysis_worker,
+                                             initargs=(os.getpid(),))
         while len(self._waiting) >= 2 * self.workers:
             self._take(self._waiting.popleft())
         # Only what the analysis reads is sent: not the raw text, metadata or what cleaning removed.

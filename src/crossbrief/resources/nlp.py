@@ -51,7 +51,10 @@ def load_nlp(name: str) -> Any:
         with _load_lock:
             import spacy
 
+            from crossbrief.resources.nlp_rules import speed_up_rules
+
             pipelines[name] = spacy.load(name)
+            speed_up_rules(pipelines[name])  # the same annotations, the rule components memoised
             loaded_lexemes[name] = len(pipelines[name].vocab)
     return pipelines[name]
 
