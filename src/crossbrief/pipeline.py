@@ -53,14 +53,15 @@ MIN_SPLIT_ARTICLES = 4  # a bundle this big is checked for being several stories
 DEFAULT_CACHE_ARTICLES = 2_000  # processed articles kept (with their parses) for reuse
 # ... and at most this much clean text among them: a processed article with its spaCy parse takes
 # about 87 bytes per character of text (396 Multi-News documents; 173 before the parser dropped
-# each Doc's tok2vec tensor, see resources/nlp.py), so ~175 MB. A count alone would let 2,000
-# long articles hold gigabytes (the fuzz run reached 3.1 GB this way).
-DEFAULT_CACHE_CHARS = 2_000_000
+# each Doc's tok2vec tensor, see resources/nlp.py), so ~90 MB: ~300 news articles, a dozen
+# bundles. A count alone would let 2,000 long articles hold gigabytes (the fuzz run reached 3.1 GB
+# this way). Stored analyses (the store) make a story's rebuild cheap without this cache.
+DEFAULT_CACHE_CHARS = 1_000_000
 # ... and at most this many parsed tokens among them. Memory follows tokens, not characters: about
 # 450 bytes per token (898 with the tensors), and text thick with quotation marks has more tokens
-# per character than news. So ~135 MB of parses at most; for news (about 5 characters a token)
+# per character than news. So ~70 MB of parses at most; for news (about 5 characters a token)
 # the character bound is met first.
-DEFAULT_CACHE_TOKENS = 300_000
+DEFAULT_CACHE_TOKENS = 150_000
 
 
 class CacheInfo(NamedTuple):

@@ -89,6 +89,10 @@ class VectorCacheInfo(NamedTuple):
 # Padded tokens per forward pass (see MiniLMEncoder._batches): 64 typical news sentences of up to
 # 64 tokens still go in one batch.
 BATCH_TOKENS = 4096
+# Vectors MiniLM keeps for texts it has embedded (1,817 bytes each with the key: ~36 MB). A brief
+# of 25 articles embeds ~1,000 sentences, so a repeated brief or a story's next rebuild finds its
+# vectors for the last ~20 bundles; a long-running process (watch, the web app) holds no more.
+MINILM_CACHE_VECTORS = 20_000
 
 
 class MiniLMEncoder:
@@ -96,7 +100,7 @@ class MiniLMEncoder:
 
     max_tokens = 256  # the model's trained maximum (sentence_bert_config.json)
 
-    def __init__(self, model_dir: Path | None = None, batch_size: int = 64, cache_size: int = 50_000):
+    def __init__(self, model_dir: Path | None = None, batch_size: int = 64, cache_size: int = MINILM_CACHE_VECTORS):
         """The model in `model_dir` (default: the packaged all-MiniLM-L6-v2, whatever the settings)."""
         import json
 
