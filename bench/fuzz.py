@@ -5,10 +5,11 @@ the Python API and the CLI.
 
 Each case is a bundle of one to four files written to a temporary folder: random bytes, text in
 other encodings (cp1252, latin-1, UTF-16/32 with BOM, mixed), sizes from empty to over the 10 MB
-limit, long runs of one character (no space, dots, dashes), deep JSON and HTML nesting, runs of quote marks, odd numbers (1e309, 450.000, NaN), lone
-surrogates in JSON, control characters in file names, mutated articles, and bundles mixing good
-articles with bad ones. Case i of seed S is always the same bytes (its own random.Random), so a
-failure is named by its id, e.g. `api-17:lone-surrogate`.
+limit, long runs of one character (no space, dots, dashes), deep JSON and HTML nesting, runs of
+quote marks, odd numbers (1e309, 450.000, NaN), lone surrogates in JSON, control characters in
+file names, mutated articles, and bundles mixing good articles with bad ones. Case i of seed S
+is always the same bytes (its own random.Random), so a failure is named by its id, e.g.
+`api-17:lone-surrogate`.
 
 API cases go to `Pipeline().brief_inputs(paths)` in this process; CLI cases to
 `python -m crossbrief.cli brief PATHS --format json` subprocesses. Printed at the end: inputs
