@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import random
 
-from crossbrief.summarise import concepts as concepts_module
 from crossbrief.summarise.concepts import GAP, concept_weights, solve
 
 
@@ -77,14 +76,18 @@ def test_a_node_limited_solve_returns_the_same_incumbent_every_time(monkeypatch)
     # the answer must not depend on how far the solver got in wall-clock time).
     lengths, concepts, weight, budget = _coverage_instance(37)
     statuses = []
-    real_milp = concepts_module.milp
+    import scipy.optimize
+
+    real_milp = scipy.optimize.milp
 
     def recording_milp(*args, **kwargs):
         result = real_milp(*args, **kwargs)
         statuses.append((result.status, result.message))
         return result
 
-    monkeypatch.setattr(concepts_module, "milp", recording_milp)
+    # solve() imports milp from scipy.optimize when it is called (the import is slow, and most
+    # briefs never solve a program), so the recorder goes there.
+    monkeypatch.setattr(scipy.optimize, "milp", recording_milp)
     runs = [solve(lengths, concepts, weight, budget, time_limit=30.0, node_limit=1) for _ in range(4)]
     assert all(status == 4 and "limit" in message.lower() for status, message in statuses), statuses
     assert runs[0] is not None and runs[0]
