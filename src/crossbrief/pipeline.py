@@ -50,6 +50,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WORDS = 200
 MIN_SPLIT_ARTICLES = 4  # a bundle this big is checked for being several stories (see brief)
+# The most characters of sentences a brief embeds with the fine encoder while it parses
+# (_prepare_meanwhile): an interactive brief of a few articles gains the overlap (the five samples:
+# 22,138); a larger one embeds after its parse, as before, one model's transient at a time.
+OVERLAP_CHARS = 50_000
 DEFAULT_CACHE_ARTICLES = 2_000  # processed articles kept (with their parses) for reuse
 # ... and at most this much clean text among them: a processed article with its spaCy parse takes
 # about 87 bytes per character of text (396 Multi-News documents; 173 before the parser dropped
@@ -401,7 +405,8 @@ class Pipeline:
         in another what the bundle's work will need next: the fine encoder's vectors of the
         sentences the summary will cite with (those of the distinct articles, as
         `_brief_processed` will ask for them), the static encoder, and the modules the bundle's
-        work imports. None when nothing is to be parsed, so that nothing could be done meanwhile.
+        work imports. None when nothing is to be parsed, or when the bundle is too large to embed
+        beside its parse (OVERLAP_CHARS): nothing is started then.
 
         The forward pass runs in torch without the GIL, so it overlaps the parse. The texts go to
         the encoder in one call, in the order the summary asks for them: the batches, hence the
@@ -413,11 +418,17 @@ class Pipeline:
             return None  # every article cached or restored from a stored analysis: nothing to parse
         texts = [s.text for segmented, _ in distinct.values() for s in segmented.article.sentences]
         encoder = None
-        if len(distinct) > 1 and len(texts) <= MAX_FINE_SENTENCES:  # the fine encoder is used (_brief_processed)
-            try:
-                encoder = self.encoder
-            except Exception:  # noqa: BLE001 - the summary loads it again and reports what fails
-                log.debug("loading the fine encoder ahead failed", exc_info=True)
+        # Only when the fine encoder is used (_brief_processed) and the text is small enough for
+        # its forward pass to run beside the parse: the two transients at once cost memory (the
+        # fuzz's quote-heavy bundles peaked ~200 MB higher overlapped), and a large bundle's
+        # brief is dominated by its parse anyway. Otherwise nothing is started.
+        overlap = len(distinct) > 1 and len(texts) <= MAX_FINE_SENTENCES and sum(map(len, texts)) <= OVERLAP_CHARS
+        if not overlap:
+            return None
+        try:
+            encoder = self.encoder
+        except Exception:  # noqa: BLE001 - the summary loads it again and reports what fails
+            log.debug("loading the fine encoder ahead failed", exc_info=True)
 
         def prepare() -> None:
             try:
