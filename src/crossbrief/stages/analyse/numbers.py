@@ -198,7 +198,7 @@ _TALLY_AFTER = re.compile(
     r"in\s+favou?r|against|scoreline|draw)\b",
     re.I,
 )
-_TALLY_JOIN = re.compile(r"^\s*(?:to|-|–|—)\s*$|^-$", re.I)
+_TALLY_JOIN = re.compile(r"^\s*(?:to|-|–|—)\s*$", re.I)
 
 
 def _is_tally(text: str, first: Number, second: Number) -> bool:
