@@ -417,7 +417,6 @@ class Pipeline:
         if all(cached or segmented.analysis is not None for segmented, cached in distinct.values()):
             return None  # every article cached or restored from a stored analysis: nothing to parse
         texts = [s.text for segmented, _ in distinct.values() for s in segmented.article.sentences]
-        encoder = None
         # Only when the fine encoder is used (_brief_processed) and the text is small enough for
         # its forward pass to run beside the parse: the two transients at once cost memory (the
         # fuzz's quote-heavy bundles peaked ~200 MB higher overlapped), and a large bundle's
@@ -425,6 +424,7 @@ class Pipeline:
         overlap = len(distinct) > 1 and len(texts) <= MAX_FINE_SENTENCES and sum(map(len, texts)) <= OVERLAP_CHARS
         if not overlap:
             return None
+        encoder = None
         try:
             encoder = self.encoder
         except Exception:  # noqa: BLE001 - the summary loads it again and reports what fails

@@ -194,7 +194,7 @@ _TALLY_BEFORE = re.compile(
     re.I,
 )
 _TALLY_AFTER = re.compile(
-    r"^\s*(?:votes?|vote\b|decision|ruling|verdict|majority|margin|win|victory|defeat|loss|lead|"
+    r"^\s*(?:votes?|decision|ruling|verdict|majority|margin|win|victory|defeat|loss|lead|"
     r"in\s+favou?r|against|scoreline|draw)\b",
     re.I,
 )
@@ -209,8 +209,12 @@ def _is_tally(text: str, first: Number, second: Number) -> bool:
         return False
     if first.value != int(first.value) or second.value != int(second.value) or first.value < second.value:
         return False  # "10 to 20" is a range; a tally names the winning side first
-    before = text[max(0, first.start - 25):first.start]
-    return bool(_TALLY_BEFORE.search(before) or _TALLY_AFTER.match(text[second.end:second.end + 20]))
+    return _tally_cue(text, first.start, second.end)
+
+
+def _tally_cue(text: str, start: int, end: int) -> bool:
+    """A vote or score word just before `start` ("voted", "by a") or just after `end` ("vote")."""
+    return bool(_TALLY_BEFORE.search(text[max(0, start - 25):start]) or _TALLY_AFTER.match(text[end:end + 20]))
 
 
 _HYPHEN_SECOND = re.compile(r"[-–]\d{1,3}\b(?![.,]\d)")
@@ -222,8 +226,7 @@ def _is_hyphen_tally(text: str, n: Number) -> bool:
     m = _HYPHEN_SECOND.match(text, n.end)
     if not m or n.kind != "exact" or n.unit or n.value != int(n.value) or int(m.group()[1:]) > n.value:
         return False  # "ages of 13-18", "300-500 km": a range, written low to high
-    before = text[max(0, n.start - 25):n.start]
-    return bool(_TALLY_BEFORE.search(before) or _TALLY_AFTER.match(text[m.end():m.end() + 20]))
+    return _tally_cue(text, n.start, m.end())
 
 
 def _drop_tallies(text: str, nums: list[Number]) -> list[Number]:
