@@ -29,6 +29,7 @@ QUOTE_CANDIDATE_COSINE = 0.45  # below this, two quotes are compared only if one
 QUOTE_OVERLAP_MIN_WORDS = 4  # ... counted only when the shorter has this many content words
 QUOTE_SPEAKER_COSINE = 0.65  # the same named speaker: embedding similarity enough on its own
 QUOTE_SPEAKER_OVERLAP = 0.5  # ... or this share of content words plus QUOTE_CANDIDATE_COSINE
+QUOTE_BLOCK_ROWS = 512  # rows of the similarity matrix worked out at once (memory: 512 x n floats)
 
 
 _STOP = set("""a an the and or but of to in on at for with by from as is are was were be been being it its this that
@@ -108,14 +109,22 @@ def _join_statements(quotes: list[Quote], vectors: np.ndarray, statements: Union
     every = [_all_words(q.text) for q in quotes]
     numbered: dict[str, int] = {}
     article_of = np.array([numbered.setdefault(q.article, len(numbered)) for q in quotes], dtype=np.int64)
-    sims = vectors @ vectors.T
     # Only pairs with some semantic similarity are compared word by word: quadratic work stays in
-    # numpy. A pair is kept as one int64 key (i * n + j), not a Python tuple, so a bundle of
-    # thousands of near-identical quotes costs 8 bytes a candidate pair, not a hundred.
-    close = np.triu(sims >= QUOTE_CANDIDATE_COSINE, k=1) & (article_of[:, None] != article_of[None, :])
-    rows, cols = np.nonzero(close)
-    keys = [rows.astype(np.int64) * n + cols]
-    del close, rows, cols
+    # numpy. The similarities are worked out a block of rows at a time and only the candidate
+    # pairs' are kept, so a bundle of thousands of quotes never holds an n x n matrix (10,000
+    # quotes: 400 MB of float32, and as much again in boolean masks). A pair is one int64 key
+    # (i * n + j), not a Python tuple: 8 bytes a candidate pair, not a hundred.
+    keys, cosines = [], []
+    for start in range(0, n, QUOTE_BLOCK_ROWS):
+        block = vectors[start:start + QUOTE_BLOCK_ROWS] @ vectors.T
+        rows = np.arange(start, start + len(block))
+        close = (block >= QUOTE_CANDIDATE_COSINE) & (rows[:, None] < np.arange(n)[None, :])
+        close &= article_of[rows][:, None] != article_of[None, :]
+        r, c = np.nonzero(close)
+        block_keys = (r + start).astype(np.int64) * n + c
+        keys.append(block_keys)
+        cosines.append(block[r, c])
+        del block, close, r, c
     # A short quote is a candidate whatever its embedding, when a word of it is shared.
     short = [i for i, w in enumerate(every) if len(w) <= 5]
     if short:
@@ -127,8 +136,13 @@ def _join_statements(quotes: list[Quote], vectors: np.ndarray, statements: Union
             for stem in every[i]:
                 near = np.array(index[stem][:200], dtype=np.int64)
                 near = near[article_of[near] != article_of[i]]
-                keys.append(np.minimum(near, i) * n + np.maximum(near, i))
-    for key in np.unique(np.concatenate(keys)).tolist():
+                pairs = np.minimum(near, i) * n + np.maximum(near, i)
+                keys.append(pairs)
+                cosines.append(np.full(len(pairs), np.nan, dtype=np.float32))  # not known yet
+    # The first occurrence of each pair: the block's, with its cosine, where there is one.
+    unique, first = np.unique(np.concatenate(keys), return_index=True)
+    cosine_of = np.concatenate(cosines)[first]
+    for key, cosine in zip(unique.tolist(), cosine_of.tolist()):
         i, j = divmod(key, n)
         if not _speakers_compatible(quotes[i], quotes[j]):
             continue
@@ -136,7 +150,9 @@ def _join_statements(quotes: list[Quote], vectors: np.ndarray, statements: Union
         shared = len(words[i] & words[j]) / (small or 1)
         a, b = sorted((every[i], every[j]), key=len)
         contained = len(a) >= 2 and a <= b
-        if same_statement(float(sims[i, j]), shared, small, _same_speaker(quotes[i], quotes[j]), contained):
+        if cosine != cosine:  # NaN: a short quote's pair below the candidate similarity
+            cosine = float(vectors[i] @ vectors[j])
+        if same_statement(cosine, shared, small, _same_speaker(quotes[i], quotes[j]), contained):
             statements.union(i, j)
 
 
