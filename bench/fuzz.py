@@ -64,6 +64,11 @@ class Outcome:
     multiline: list[str] = field(default_factory=list)
     sunk: bool = False
     peak_mb: float = 0.0
+    # --memory-report only (API cases): this process's resident memory before and after the case,
+    # and its high-water mark during it (reset before the case), in MB.
+    rss_before_mb: float = 0.0
+    rss_after_mb: float = 0.0
+    hwm_mb: float = 0.0
 
 
 # -- generators: each returns (kind, [(name, bytes)]) -------------------------------------------------
@@ -324,6 +329,49 @@ def _peak_rss_kb(pid: int) -> int:
     return 0
 
 
+def _own_memory_mb() -> tuple[float, float]:
+    """This process's (VmRSS, VmHWM) in MB, from /proc (Linux); zeros elsewhere."""
+    rss = hwm = 0.0
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) / 1024
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return rss, hwm
+
+
+def _reset_high_water_mark() -> None:
+    """Set this process's VmHWM back to its current VmRSS (Linux: "5" to clear_refs), so that the
+    next reading of VmHWM is the peak of what runs in between, not of the whole run."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def memory_report(outcomes: list[Outcome], top: int = 25, window: int = 100) -> str:
+    """The API cases that rose most above their starting resident memory, and the resident floor
+    (lowest and highest RSS between cases) per window of cases."""
+    rows = [f"largest rises over the starting RSS (of {len(outcomes)} cases):",
+            f"  {'case':<40} {'rise MB':>8} {'before':>8} {'peak':>8} {'after':>8} {'cpu s':>6}"]
+    ranked = sorted(outcomes, key=lambda o: o.hwm_mb - o.rss_before_mb, reverse=True)
+    for o in ranked[:top]:
+        rows.append(f"  {o.id:<40} {o.hwm_mb - o.rss_before_mb:8.0f} {o.rss_before_mb:8.0f} "
+                    f"{o.hwm_mb:8.0f} {o.rss_after_mb:8.0f} {o.cpu:6.1f}")
+    rows.append(f"resident memory after the cases, per {window} cases (low / high; highest peak):")
+    for begin in range(0, len(outcomes), window):
+        chunk = outcomes[begin:begin + window]
+        rows.append(f"  cases {begin:>5}-{begin + len(chunk) - 1:<5} "
+                    f"{min(o.rss_after_mb for o in chunk):6.0f} / {max(o.rss_after_mb for o in chunk):6.0f}; "
+                    f"{max(o.hwm_mb for o in chunk):6.0f}")
+    return "\n".join(rows)
+
+
 def run_cli(case: Case, folder: Path, time_bound: float) -> Outcome:
     paths = _write(case, folder)
     out = Outcome(case.id, 0.0)
@@ -382,9 +430,11 @@ class Report:
 
 
 def run(api: int, cli: int, seed: int, time_bound: float, verbose: bool = False,
-        skip: dict[str, str] | None = None, light: bool = False) -> dict[str, Report]:
-    """Run the harness; the outcomes per mode ("api", "cli"). Cases in `skip` are not run;
-    `light`: the smaller cases of the CI sample."""
+        skip: dict[str, str] | None = None, light: bool = False, measure_memory: bool = False,
+        only: set[str] | None = None) -> dict[str, Report]:
+    """Run the harness; the outcomes per mode ("api", "cli"). Cases in `skip` are not run, nor,
+    when `only` is given, cases not in it; `light`: the smaller cases of the CI sample;
+    `measure_memory`: record each API case's resident memory and high-water mark."""
     global LIGHT
     LIGHT = light
     skip = skip or {}
@@ -392,7 +442,7 @@ def run(api: int, cli: int, seed: int, time_bound: float, verbose: bool = False,
     pipeline = None
     for mode, n in (("api", api), ("cli", cli)):
         for case in cases(seed, n, mode):
-            if case.id in skip:
+            if case.id in skip or (only is not None and case.id.split(":")[0] not in only):
                 continue
             with tempfile.TemporaryDirectory(prefix="fuzz") as tmp:
                 if mode == "api":
@@ -400,13 +450,21 @@ def run(api: int, cli: int, seed: int, time_bound: float, verbose: bool = False,
                         from crossbrief.pipeline import Pipeline
 
                         pipeline = Pipeline()
+                    if measure_memory:
+                        _reset_high_water_mark()
+                        before, _ = _own_memory_mb()
                     outcome = run_api(case, pipeline, Path(tmp))
+                    if measure_memory:
+                        outcome.rss_after_mb, outcome.hwm_mb = _own_memory_mb()
+                        outcome.rss_before_mb = before
                 else:
                     outcome = run_cli(case, Path(tmp), time_bound)
             reports[mode].add(outcome)
             if verbose or outcome.internal or outcome.sunk or outcome.seconds > time_bound:
                 flag = "; ".join(outcome.internal) or ("sunk" if outcome.sunk else "")
-                print(f"{outcome.id:<40} {outcome.seconds:6.1f}s wall {outcome.cpu:6.1f}s cpu {flag}",
+                memory = (f" rss {outcome.rss_before_mb:.0f}->{outcome.hwm_mb:.0f}->{outcome.rss_after_mb:.0f} MB"
+                          if measure_memory and mode == "api" else "")
+                print(f"{outcome.id:<40} {outcome.seconds:6.1f}s wall {outcome.cpu:6.1f}s cpu{memory} {flag}",
                       file=sys.stderr, flush=True)
     return reports
 
@@ -414,6 +472,9 @@ def run(api: int, cli: int, seed: int, time_bound: float, verbose: bool = False,
 def summary(reports: dict[str, Report], time_bound: float) -> str:
     rows = []
     api_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # With --memory-report the kernel's high-water mark is reset before every case (and with it
+    # ru_maxrss, and what /usr/bin/time reports): the run's peak is then the largest case's peak.
+    api_peak = max([api_peak, *(o.hwm_mb for o in reports["api"].outcomes)])
     for mode, rep in reports.items():
         outs = rep.outcomes
         peak = api_peak if mode == "api" else max((o.peak_mb for o in outs), default=0.0)
@@ -448,12 +509,20 @@ def main() -> None:
     parser.add_argument("--time-bound", type=float, default=30.0, help="seconds per case (default 30)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every case")
     parser.add_argument("--light", action="store_true", help="the smaller cases of the CI sample")
+    parser.add_argument("--memory-report", action="store_true",
+                        help="per API case: resident memory before, high-water mark during (reset before "
+                             "each case through /proc/self/clear_refs), and the largest rises at the end")
+    parser.add_argument("--only", nargs="+", metavar="ID",
+                        help="run only these cases (ids without the kind, e.g. api-138 api-142)")
     args = parser.parse_args()
     import logging
 
     logging.disable(logging.CRITICAL)  # the harness reports internal errors itself
-    reports = run(args.api, args.cli, args.seed, args.time_bound, args.verbose, light=args.light)
+    reports = run(args.api, args.cli, args.seed, args.time_bound, args.verbose, light=args.light,
+                  measure_memory=args.memory_report, only=set(args.only) if args.only else None)
     print(summary(reports, args.time_bound))
+    if args.memory_report and reports["api"].outcomes:
+        print(memory_report(reports["api"].outcomes))
 
 
 if __name__ == "__main__":
