@@ -13,7 +13,8 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,6 +74,15 @@ class FeedRow:
     last_status: int | None = None
     last_error: str = ""
     ttl_minutes: int | None = None  # the feed's RSS <ttl>, as last parsed
+
+
+@dataclass
+class GrouperState:
+    """The story grouper's saved state, as `Store.grouper_state` finds it."""
+
+    header: dict[str, Any] | None  # stories/state.header, its rows in grouper_articles
+    legacy: bytes | None  # a store written before migration 5: the whole state as one BLOB
+    generation: str | None  # the token of the save that wrote it (None: never saved as rows)
 
 
 @dataclass
@@ -343,17 +353,47 @@ class Store:
         ).fetchall()
         return [Member(*r) for r in rows]
 
-    def grouper_state(self) -> bytes | None:
-        row = self._one("SELECT data FROM grouper_state WHERE id = 1")
-        return bytes(row[0]) if row else None
+    def grouper_state(self) -> GrouperState:
+        """The story grouper's saved state: its header and rows (`grouper_rows`), or the BLOB of a
+        store written before migration 5, or nothing yet."""
+        row = self._one("SELECT data, header, generation FROM grouper_state WHERE id = 1")
+        if row is None:
+            return GrouperState(None, None, None)
+        data, head, generation = row
+        if head is None:
+            return GrouperState(None, bytes(data) if data else None, generation)
+        return GrouperState(json.loads(head), None, generation)
 
-    def save_grouper_state(self, data: bytes) -> None:
+    def grouper_generation(self) -> str | None:
+        row = self._one("SELECT generation FROM grouper_state WHERE id = 1")
+        return row[0] if row else None
+
+    def grouper_rows(self) -> Iterator[tuple]:
+        """The grouper state's article rows (stories/state.Record), in arrival order."""
+        yield from self.conn.execute(
+            "SELECT seq, article, story, copy_of, probability, day, vector, minhash, details "
+            "FROM grouper_articles ORDER BY seq"
+        )
+
+    def save_grouper_state(self, header: dict[str, Any], rows: Sequence[tuple]) -> str:
+        """Append `rows` (stories/state.records) to the grouper's state and set its header; the
+        new generation token. Rows already there with the same seq are replaced (a state turned
+        into rows from the old BLOB writes them all)."""
+        generation = uuid.uuid4().hex
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO grouper_state (id, data, saved_at) VALUES (1, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
-                (data, now()),
+            conn.executemany(
+                "INSERT OR REPLACE INTO grouper_articles "
+                "(seq, article, story, copy_of, probability, day, vector, minhash, details) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
             )
+            conn.execute(
+                "INSERT INTO grouper_state (id, data, header, generation, saved_at) VALUES (1, x'', ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET data = x'', header = excluded.header, "
+                "generation = excluded.generation, saved_at = excluded.saved_at",
+                (json.dumps(header), generation, now()),
+            )
+        return generation
 
     # -- briefs -------------------------------------------------------------------------------------
     def save_brief(self, story_id: str, brief: Brief | dict[str, Any], article_ids: Iterable[str]) -> int:

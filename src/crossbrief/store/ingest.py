@@ -112,6 +112,33 @@ class _FilingFailed(Exception):
     was being read: raised through `_Ingest.source`, whose error is its cause, not the source's."""
 
 
+class _StateMoved(Exception):
+    """The stored grouper state is not the one this run's grouper continues (another process
+    committed since): raised inside the commit's transaction, which is then rolled back."""
+
+
+def restore_grouper(store: Store) -> tuple[Any, str | None, int]:
+    """The story grouper of `store`'s saved state (a new one if there is none), the state's
+    generation, and how many of the grouper's articles are saved as rows (0 for the BLOB of a
+    store written before migration 5: the next save writes them all)."""
+    from crossbrief.stories import state
+    from crossbrief.stories.group import StoryGrouper
+
+    name = f"{store.name}: the stories state"
+    with store.snapshot():  # the header and the rows of one save
+        saved = store.grouper_state()
+        if saved.header is not None:
+            grouper = state.from_records(saved.header, store.grouper_rows(), name)
+            rows = len(grouper.assignments)
+        elif saved.legacy is not None:
+            grouper, rows = state.from_bytes(saved.legacy, name), 0
+        else:
+            grouper, rows = StoryGrouper(), 0
+    if rows == len(grouper.assignments):  # all saved as rows (not so for an old BLOB)
+        grouper.forget_closed()
+    return grouper, saved.generation, rows
+
+
 class _Filer:
     """Files candidates into the store: cleans and identifies them, groups the new ones into
     stories a chunk at a time, and commits what was grouped (articles, stories, grouper state) in
@@ -129,6 +156,8 @@ class _Filer:
         self.pending_added = self.pending_copies = 0
         self.last_commit = time.monotonic()
         self.save_seconds = 0.0  # how long the grouper's state took to save, last time
+        self.generation: str | None = None  # the stored state's generation the grouper continues
+        self.saved = 0  # the grouper's articles in the stored state (the rest are this run's)
 
     def file(self, candidates: list[_Candidate], force: bool = False) -> None:
         for start in range(0, len(candidates), BATCH_ARTICLES):
@@ -139,23 +168,21 @@ class _Filer:
             self.commit()
 
     def _commit_due(self) -> bool:
-        """A batch is due after BATCH_SECONDS, or longer when the grouper's state is big: saving it
-        (it holds every article's signature) then takes a while, and it is kept to a fifth of the
-        run's time (a store of 20,000 articles commits every ~10 s, not every second)."""
+        """A batch is due after BATCH_SECONDS, or longer if saving took long (kept to a fifth of
+        the run's time). Saving appends the batch's own rows to the grouper's state, so it does
+        not grow with the store."""
         interval = max(BATCH_SECONDS, STATE_SAVE_SHARE * self.save_seconds)
         return bool(self.pending) and time.monotonic() - self.last_commit >= interval
 
     def _restore(self) -> Any:
-        from crossbrief.stories import state
-        from crossbrief.stories.group import StoryGrouper
-
-        blob = self.store.grouper_state()
         key = str(self.store.path.resolve())
         cached = _GROUPERS.pop(key, None)  # taken: from here on this run's grouper runs ahead of the store
-        if cached is not None and blob is not None and cached[0] == blob:
-            return cached[1]  # the state this process last committed: no replay of the whole history
-        return state.from_bytes(blob, f"{self.store.name}: the stories state") if blob else StoryGrouper()
-
+        if cached is not None and cached[0] == self.store.grouper_generation():
+            # The state this process last committed: no replay of the whole history.
+            self.generation, self.saved = cached[0], len(cached[1].assignments)
+            return cached[1]
+        grouper, self.generation, self.saved = restore_grouper(self.store)
+        return grouper
     def _group(self, candidates: list[_Candidate]) -> None:
         from crossbrief.resources.encoders import get_static_encoder
         from crossbrief.stories.signature import prepare, signatures
@@ -200,11 +227,22 @@ class _Filer:
         """Write what was grouped since the last commit, in one transaction."""
         if not self.pending:
             return
+        try:
+            self._commit()
+        except _StateMoved:
+            # Another process filed articles since this run's grouper was restored: what it filed
+            # is kept, and this run's uncommitted articles are grouped again after its.
+            log.info("%s: another process filed articles meanwhile; regrouping this batch", self.store.name)
+            self._regroup()
+
+    def _commit(self) -> None:
         from crossbrief.stories import state
         from crossbrief.stories.labels import day_iso, label_of
 
         store, grouper = self.store, self.grouper
         with store.transaction():
+            if store.grouper_generation() != self.generation:
+                raise _StateMoved
             for candidate in self.pending:
                 store.add_article(candidate.article, urls=candidate.urls, feed_url=candidate.feed_url)
             for story_id, members in self.pending_members.items():
@@ -212,12 +250,13 @@ class _Filer:
                 store.save_story(story_id, label_of(story, grouper), day_iso(story.first), day_iso(story.last),
                                  members)
             started = time.monotonic()
-            blob = state.to_bytes(grouper)
-            store.save_grouper_state(blob)
+            generation = store.save_grouper_state(state.header(grouper), state.records(grouper, self.saved))
             self.save_seconds = time.monotonic() - started
             if self.analyser is not None:
                 self._save_analyses(self.analyser.ready())
-        _GROUPERS[str(store.path.resolve())] = (blob, grouper)
+        self.generation, self.saved = generation, len(grouper.assignments)
+        grouper.forget_closed()  # written: closed stories' signatures are not needed in memory
+        _GROUPERS[str(store.path.resolve())] = (generation, grouper)
         # Counted once committed: a batch that fails is not in the closing line.
         self.run.added += self.pending_added
         self.run.copies += self.pending_copies
@@ -225,6 +264,21 @@ class _Filer:
         self.pending, self.pending_members = [], {}
         self.pending_added = self.pending_copies = 0
         self.last_commit = time.monotonic()
+
+    def _regroup(self) -> None:
+        """Restore the grouper from the store and file the uncommitted candidates again (once:
+        a second conflict in a row is an error, named)."""
+        candidates = self.pending
+        self.pending, self.pending_members = [], {}
+        self.pending_added = self.pending_copies = 0
+        self.seen.difference_update(c.article.id for c in candidates)
+        self.grouper, self.generation, self.saved = restore_grouper(self.store)
+        self._group(candidates)
+        try:
+            self._commit()
+        except _StateMoved:
+            raise InputError(f"{self.store.name}: other processes keep filing articles into this store "
+                             "meanwhile; run one ingest or watch per store at a time") from None
 
     def finish(self) -> None:
         """Wait for the analyses still being made and store them (the articles are committed)."""
@@ -240,10 +294,10 @@ class _Filer:
         self.store.save_analyses(r for r in results if isinstance(r, AnalysisRecord))
 
 
-# The grouper of each store this process last committed, with the state bytes it wrote: the next
+# The grouper of each store this process last committed, with the generation it wrote: the next
 # ingest into that store (`watch`'s next round) goes on with it instead of replaying the state,
-# when the store's state is still those bytes (no other process wrote since).
-_GROUPERS: dict[str, tuple[bytes, Any]] = {}
+# when the store's state is still that generation (no other process wrote since).
+_GROUPERS: dict[str, tuple[str, Any]] = {}
 
 
 class _Ingest:

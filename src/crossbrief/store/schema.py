@@ -75,7 +75,8 @@ MIGRATIONS: list[str] = [
         built_at TEXT NOT NULL,
         PRIMARY KEY (story, version)
     );
-    -- The story grouper's state (stories/state.to_bytes), so the next ingest continues it.
+    -- The story grouper's state (stories/state.to_bytes), so the next ingest continues it
+    -- (since migration 5 only a header here, the articles in grouper_articles).
     CREATE TABLE grouper_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         data BLOB NOT NULL,
@@ -114,6 +115,25 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL,                  -- JSON: sentences, mentions, quotes, dates, figures, roles
         made_at TEXT NOT NULL
     );
+    """,
+    # 5: the story grouper's state as one row per article (stories/state.records), appended with
+    # each batch, and a small header, instead of one BLOB of every article's signature written
+    # again with each batch (which made a batch's commit grow with the store). A store of an
+    # earlier version keeps its BLOB in grouper_state.data until the next ingest turns it into rows.
+    """
+    CREATE TABLE grouper_articles (
+        seq INTEGER PRIMARY KEY,             -- arrival order, from 0
+        article TEXT NOT NULL,               -- Article.id
+        story TEXT NOT NULL,
+        copy_of TEXT,
+        probability REAL,                    -- the join probability (NULL: started the story, or a copy)
+        day INTEGER,                         -- publication date as an ordinal day (NULL: undated)
+        vector BLOB NOT NULL,                -- static vector, float32
+        minhash BLOB NOT NULL,               -- MinHash values, uint64 (zeros: too short to shingle)
+        details TEXT NOT NULL                -- JSON: input key, terms, names, figures, outlet, title, lead
+    );
+    ALTER TABLE grouper_state ADD COLUMN header TEXT;      -- JSON (state.header); NULL: the old BLOB
+    ALTER TABLE grouper_state ADD COLUMN generation TEXT;  -- a new token per save: who wrote last
     """,
 ]
 

@@ -227,6 +227,8 @@ class StoryGrouper:
         self._open: dict[str, Story] = {}  # the stories new articles can still join
         self.assignments: dict[str, Assignment] = {}  # by article id, in arrival order
         self.signatures: dict[str, Signature] = {}  # by article id (kept for labels and states)
+        self.forgotten = False  # True once closed stories' signatures were dropped (forget_closed)
+        self._closed: list[Story] = []  # stories closed since the last forget_closed
         self.clock: int | None = None  # the latest publication date seen
         self.arrivals = 0  # articles placed so far (copies included, duplicates not)
         # The date of the latest *dated arrival*: an undated article is taken to be from then. Not
@@ -473,6 +475,19 @@ class StoryGrouper:
         for story in stale:
             story.close()
             del self._open[story.id]
+        self._closed.extend(stale)
+
+    def forget_closed(self) -> int:
+        """Drop the signatures of closed stories' members (how many): no decision reads them
+        again, and no label (a closed story does not change). Only for a state kept as rows,
+        written before (`state.records`): a state file needs every signature."""
+        dropped = 0
+        for story in self._closed:
+            for member in story.members:
+                dropped += self.signatures.pop(member, None) is not None
+        self._closed = []
+        self.forgotten = self.forgotten or dropped > 0
+        return dropped
 
 
 @dataclass
