@@ -178,7 +178,7 @@ def test_fetch_html_article_following_a_redirect(server):
     assert not problems
     assert "tram depot" in article.raw_text
     assert article.url == f"{server}/article" and article.source == f"{server}/moved"
-    assert article.outlet == "127.0.0.1"
+    assert article.outlet == "The Gazette"  # its site name: an address names no outlet
 
 
 def test_fetch_plain_text(server):
@@ -205,3 +205,15 @@ def test_unreachable_host_is_a_problem():
     # Port 9 (discard) on loopback: nothing listens there, so the connection is refused at once.
     _, [problem] = read_inputs(["http://127.0.0.1:9/x"], limits=Limits(timeout=2))
     assert "could not fetch" in problem.message
+
+
+def test_a_page_served_from_an_address_takes_its_outlet_from_its_site_name():
+    from crossbrief.ingest.read import article_from_html
+
+    body = " ".join(f"The harbour board met on Tuesday and agreed plan number {i} for the quay." for i in range(12))
+    page = ('<html><head><meta property="og:site_name" content="Harbour Gazette"><title>Quay plan</title></head>'
+            f"<body><article><h1>Quay plan</h1><p>{body}</p></article></body></html>")
+    assert article_from_html(page, "p", url="http://127.0.0.1:8765/a.html").outlet == "Harbour Gazette"
+    assert article_from_html(page, "p", url="http://localhost/a.html").outlet == "Harbour Gazette"
+    assert article_from_html(page, "p", url="https://www.harbour-gazette.example/a.html").outlet == \
+        "harbour-gazette.example"

@@ -193,7 +193,8 @@ def test_conditional_get_304_then_new_entry(served, tmp_path, capsys, monkeypatc
 
     assert _watch(db, str(feeds), "--every", "10m") == 0
     out = capsys.readouterr().out
-    assert "round 1: feeds checked 1 (not modified 0, failed 0), added 1, next check in 10m" in out
+    assert "round 1: feeds checked 1 (not modified 0, failed 0), added 1 (stories changed 1, briefs rebuilt 0), " \
+        "next check in 10m" in out
     with Store(db) as store:
         feed = store.feed(f"{base}/feed.xml")
         assert feed is not None and feed.etag and feed.last_status == 200

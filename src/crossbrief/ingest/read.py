@@ -205,6 +205,28 @@ def _outlet_from_url(url: str) -> str:
     return host
 
 
+def _outlet(url: str, site: str, source: str) -> str:
+    """An article's outlet: its URL's host, else the page's own site name, else the file's name.
+    A host that is an address (127.0.0.1, localhost: a test server, a mirror) names no outlet, so
+    the site name comes first there."""
+    host = _outlet_from_url(url) if url.startswith(("http://", "https://")) else ""
+    if host and site and _is_address(host):
+        return site
+    return host or site or _outlet_from_path(source)
+
+
+def _is_address(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def outlet_from_url(url: str) -> str:
     """The outlet a URL names: its host without www., m., amp. and the like ("" if it has none)."""
     return _outlet_from_url(url)
@@ -234,7 +256,7 @@ def article_from_text(text: str, source: str, url: str = "") -> Article:
         title=title,
         url=url,
         date=str(fields.get("date", "")),
-        outlet=_outlet_from_url(url) if url else (site or _outlet_from_path(source)),
+        outlet=_outlet(url, site, source) if url else (site or _outlet_from_path(source)),
         keywords=list(fields.get("keywords", [])),
         meta=meta,
     )
@@ -267,7 +289,7 @@ def article_from_html(html: str, source: str, url: str = "") -> Article:
         url=url if url.startswith(("http://", "https://")) else "",
         date=date,
         author=getattr(doc, "author", None) or "",
-        outlet=(_outlet_from_url(url) if url.startswith("http") else "") or site or _outlet_from_path(source),
+        outlet=_outlet(url, site, source),
         meta={"site_name": site, EXTRACTED_BY: "trafilatura"} if site else {EXTRACTED_BY: "trafilatura"},
     )
 

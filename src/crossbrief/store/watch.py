@@ -246,14 +246,17 @@ class Round:
     not_modified: int = 0
     failed: int = 0
     added: int = 0  # new articles stored (near-copies included)
+    stories: int = 0  # stories that changed
+    briefs: int = 0  # briefs rebuilt
     problems: list[Problem] = field(default_factory=list)  # failures (fatal) and warnings
     next_in: float | None = None  # seconds until the earliest next check
     internal: bool = False
 
     def line(self) -> str:
         later = "none (no feeds)" if self.next_in is None else format_duration(self.next_in)
+        changed = f" (stories changed {self.stories}, briefs rebuilt {self.briefs})" if self.added else ""
         return (f"round {self.number}: feeds checked {self.checked} (not modified {self.not_modified}, "
-                f"failed {self.failed}), added {self.added}, next check in {later}")
+                f"failed {self.failed}), added {self.added}{changed}, next check in {later}")
 
 
 class _Fetcher:
@@ -335,6 +338,7 @@ def watch_round(
                      fetched=fresh, pipeline=options.pipeline)
         now = clock()
         result.added = run.added + run.copies
+        result.stories, result.briefs = len(run.stories), run.briefs
         result.problems += [*run.failures, *run.warnings]
         result.internal = run.internal
         for url, answer in fresh.items():
