@@ -82,13 +82,23 @@ def test_a_bundle_about_one_story_has_nothing_flagged():
     assert all(a.on_topic for a in articles)
 
 
-def test_two_articles_never_differ_on_topic_but_a_site_page_is_set_apart():
-    articles = bundle([FERRY[0], OTHER_STORY])
+def test_two_articles_are_decided_by_the_pair_trees_and_never_both_left_out():
+    flagger = get_flagger()
+    assert flagger.pair_model is not None and flagger.pair_model.columns == list(range(len(FEATURES)))
+    articles = bundle(FERRY[:2])
     assess_relevance(articles)
-    assert all(a.on_topic for a in articles)  # no majority to differ from
+    assert all(a.on_topic for a in articles)  # two reports of one story
     articles = bundle([FERRY[0], SITE_PAGE])
     assess_relevance(articles)
     assert [a.on_topic for a in articles] == [True, False]
+    assert articles[1].off_topic_reason.startswith("looks like a site page")
+    for pair in ([FERRY[0], OTHER_STORY], [OTHER_STORY, FERRY[0]], [SITE_PAGE, SITE_PAGE]):
+        articles = bundle(pair)
+        assess_relevance(articles)
+        assert any(a.on_topic for a in articles)  # a pair is never emptied
+        for a in articles:
+            if not a.on_topic:
+                assert a.off_topic_reason.startswith(("looks like a site page", "shares little with the other"))
 
 
 def test_keep_all_puts_off_topic_articles_back_into_the_selection():

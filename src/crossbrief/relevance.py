@@ -193,6 +193,11 @@ class Flagger:
         self.mean = np.asarray(model["mean"], dtype=np.float64) if model else np.zeros(len(FEATURES))
         self.scale = np.asarray(model["scale"], dtype=np.float64) if model else np.ones(len(FEATURES))
         self.pair = payload.get("pair")  # {"weights": [furniture, site_words], "intercept", "threshold"}
+        # Bundles of two: trees of their own over FEATURES (a model fitted before them has none:
+        # only the site-page rule above decides then).
+        pair_model = payload.get("pair_model")
+        self.pair_model: _Trees | None = _Trees(pair_model, FEATURES) if pair_model else None
+        self.pair_threshold = float(pair_model["threshold"]) if pair_model else math.inf
         self._fits: dict[int, bool] = {}
 
     @classmethod
@@ -381,6 +386,18 @@ def _site_reason(flagger: Flagger, article: Article, tokens: set[str]) -> str:
     return f"looks like a site page, not an article ({'; '.join(parts)})"
 
 
+def _pair_reason(flagger: Flagger, k: int, evidence: dict) -> str:
+    """Of two articles, why this one (not a site page) was set apart: a pair's similarity is the
+    same both ways, so it is set beside what is typical of training documents, and the share of
+    its own names and places the other uses (not symmetric) says which of the two strays."""
+    sim, names = FEATURES.index("sim_median"), FEATURES.index("names")
+    return (
+        f"shares little with the other article (similarity {evidence['similarity'][k]:.2f}, typical "
+        f"{flagger.mean[sim]:.2f}; of its names and places, {evidence['names'][k]:.0%} are in the other, "
+        f"typical {flagger.mean[names]:.0%})"
+    )
+
+
 def _reason(flagger: Flagger, features: np.ndarray, k: int, article: Article, evidence: dict) -> str:
     """The evidence that weighs most against the article: it reads as a site page (by its own
     text), or its names and places, or its content, are furthest from the rest of the bundle
@@ -436,14 +453,25 @@ def flag_off_topic(articles: list[Article], encoder: Encoder | None = None, flag
         return
     features, evidence = flagger.features_of(articles, encoder)
     if len(articles) == 2:
-        # No majority to differ from: only a plain site page is set apart.
-        threshold = float(flagger.pair["threshold"]) if flagger.pair else np.inf
-        pages = [k for k, score in enumerate(flagger.pair_scores(features)) if score > threshold]
-        # Both site pages: nothing would be left to brief; better to keep both.
-        if len(pages) == 1 and articles[pages[0]].on_topic:
-            k = pages[0]
-            articles[k].on_topic = False
-            articles[k].off_topic_reason = _site_reason(flagger, articles[k], evidence["tokens"][k])
+        # No majority to differ from: the pair's own trees (else only a plain site page is set
+        # apart, by its own text).
+        site = float(flagger.pair["threshold"]) if flagger.pair else np.inf
+        pages = flagger.pair_scores(features) > site
+        # A plain site page (flagged at PAIR_PRECISION) is the one set apart, whatever the trees
+        # say (two site pages: both kept, nothing would be left to brief); otherwise the trees'
+        # one, and when they flag both, the surer of the two: a pair is never emptied.
+        flagged = pages
+        if not pages.any() and flagger.pair_model is not None:
+            scores = flagger.pair_model.score(features)
+            flagged = scores > flagger.pair_threshold
+            if flagged.all():
+                flagged = scores == scores.max()
+        if int(flagged.sum()) == 1:
+            k = int(np.argmax(flagged))
+            if articles[k].on_topic:  # a date reason stands
+                articles[k].on_topic = False
+                articles[k].off_topic_reason = (_site_reason(flagger, articles[k], evidence["tokens"][k]) if pages[k]
+                                                else _pair_reason(flagger, k, evidence))
         return
     scores = flagger.scores(features)
     for k, article in enumerate(articles):

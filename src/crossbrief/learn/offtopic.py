@@ -17,7 +17,10 @@ document irrelevant to its cluster; 3 or more = off-topic). Only training cluste
    (FOLDS folds of whole clusters);
 4. bundles of two (no majority to differ from): a site-page score from the page's own text
    (logistic regression on its furniture share and site-word score), its threshold set so that
-   PAIR_PRECISION of the pages it flags in training pairs are off-topic.
+   PAIR_PRECISION of the pages it flags in training pairs are off-topic: the reason given for a
+   site page; and trees of their own over all of FEATURES of the pairs' documents (a pair's
+   "typical" is the other article alone, unlike a bundle of three or more, hence not the same
+   trees), the threshold the best-F1 one on out-of-fold scores (folds of whole pairs).
 
 Deterministic (fixed order, liblinear / lbfgs, LightGBM with one thread and `deterministic`):
 the same data gives the same file. Needs the [train] extra; about 15 minutes on two cores.
@@ -266,6 +269,26 @@ def fit(path: str, out: str | Path = MODEL_PATH, limit: int | None = None, pair_
         "fitted_on": {"documents": len(yp), "off_topic": int(yp.sum()),
                       "precision": round(p, 4), "recall": round(r, 4)},
     }
+    # The pairs' own trees: the decision for bundles of two.
+    fold_of = np.repeat(np.arange(len(pairs)) % FOLDS, [len(b[1]) for b in pairs])
+    held_out = np.zeros(len(yp))
+    for fold in range(FOLDS):
+        held_out[fold_of == fold] = fit_trees(xp[fold_of != fold], yp[fold_of != fold]).predict(
+            xp[fold_of == fold], raw_score=True)
+    threshold, f1 = best_threshold(held_out, yp)
+    p, r, _ = prf(held_out > threshold, yp)
+    log.info("pair trees: out-of-fold P %.3f R %.3f F1 %.3f at %.3f", p, r, f1, threshold)
+    pair_trees = fit_trees(xp, yp)
+    payload["pair_model"] = {
+        "features": list(FEATURES),
+        "trees": [_flat_tree(t["tree_structure"]) for t in pair_trees.booster_.dump_model()["tree_info"]],
+        "threshold": round(threshold, 4),
+        "fitted_on": {"pairs": len(pairs), "documents": len(yp), "off_topic": int(yp.sum()),
+                      "out_of_fold": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}},
+    }
+    check_pairs = Flagger(payload).pair_model
+    assert check_pairs is not None and np.allclose(check_pairs.score(xp), pair_trees.predict(xp, raw_score=True),
+                                                   atol=1e-3)
     Path(out).write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     log.info("wrote %s (%.0f s)", out, time.time() - start)
     return payload
