@@ -15,7 +15,8 @@ precision / recall / F1 of:
   three or more (MiniLM is slow on two shared cores), beside the other two on those clusters.
 
 Clusters of three or more documents are the headline (a bundle of two has no majority; there the
-shipped flagger sets apart only plain site pages); all clusters, pairs included, are shown too.
+shipped flagger uses trees fitted on pairs, and never flags both); all clusters, pairs included,
+are shown too.
 
     PYTHONPATH=src .venv/bin/python bench/relevance.py ../shared/data/multinews/validation.jsonl.gz
     ... --limit 300 --old-limit 100     # while developing

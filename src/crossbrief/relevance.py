@@ -15,7 +15,8 @@ or an article on a related but different story. Two checks:
   Multi-News training clusters against the Multi-News+ relevance votes (`crossbrief.learn.
   offtopic`; data/offtopic.json, evaluated here with numpy alone), say whether it is off-topic;
   the reason names the evidence that weighs most, with its figures. A bundle of two has no
-  majority to differ from: there only an article that plainly is a site page is set apart.
+  majority to differ from: there a plain site page is set apart, else the one article trees
+  fitted on pairs alone flag (the surer, if they flag both: a pair is never emptied).
 
 Off-topic articles stay listed, with the reason, and can still be cited; they are not used to
 pick summary sentences unless the caller keeps all (`--keep-all`). Figures on Multi-News
