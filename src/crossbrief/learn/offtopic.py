@@ -189,6 +189,19 @@ def fit_trees(x: np.ndarray, y: np.ndarray):
     return lightgbm.LGBMClassifier(**TREE_PARAMS).fit(x, y)
 
 
+def _out_of_fold(x: np.ndarray, y: np.ndarray, sizes: list[int]) -> tuple[float, float, float, float]:
+    """The best-F1 threshold on out-of-fold tree scores (FOLDS folds of whole bundles, by
+    position; `sizes`: each bundle's rows), and its precision, recall and F1."""
+    fold_of = np.repeat(np.arange(len(sizes)) % FOLDS, sizes)
+    held_out = np.zeros(len(y))
+    for fold in range(FOLDS):
+        held_out[fold_of == fold] = fit_trees(x[fold_of != fold], y[fold_of != fold]).predict(
+            x[fold_of == fold], raw_score=True)
+    threshold, f1 = best_threshold(held_out, y)
+    p, r, _ = prf(held_out > threshold, y)
+    return threshold, p, r, f1
+
+
 def _mean_weights(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> dict:
     """The site-page words of both halves as one linear model: the mean of their log-odds."""
     words_ = sorted(set(a[0]) | set(b[0]))
@@ -229,13 +242,7 @@ def fit(path: str, out: str | Path = MODEL_PATH, limit: int | None = None, pair_
     log.info("model: %d clusters, %d documents, %d off-topic", len(data), len(y), int(y.sum()))
     # The trees are fitted on all the clusters; the threshold is the one with the best F1 on the
     # out-of-fold scores (folds of whole clusters, by position).
-    fold_of = np.repeat(np.arange(len(data)) % FOLDS, [len(b[1]) for b in data])
-    held_out = np.zeros(len(y))
-    for fold in range(FOLDS):
-        held_out[fold_of == fold] = fit_trees(x[fold_of != fold], y[fold_of != fold]).predict(
-            x[fold_of == fold], raw_score=True)
-    threshold, f1 = best_threshold(held_out, y)
-    p, r, _ = prf(held_out > threshold, y)
+    threshold, p, r, f1 = _out_of_fold(x, y, [len(b[1]) for b in data])
     log.info("model: out-of-fold P %.3f R %.3f F1 %.3f at %.3f (%.0f s)", p, r, f1, threshold, time.time() - start)
     trees = fit_trees(x, y)
     payload["model"] = {
@@ -270,13 +277,7 @@ def fit(path: str, out: str | Path = MODEL_PATH, limit: int | None = None, pair_
                       "precision": round(p, 4), "recall": round(r, 4)},
     }
     # The pairs' own trees: the decision for bundles of two.
-    fold_of = np.repeat(np.arange(len(pairs)) % FOLDS, [len(b[1]) for b in pairs])
-    held_out = np.zeros(len(yp))
-    for fold in range(FOLDS):
-        held_out[fold_of == fold] = fit_trees(xp[fold_of != fold], yp[fold_of != fold]).predict(
-            xp[fold_of == fold], raw_score=True)
-    threshold, f1 = best_threshold(held_out, yp)
-    p, r, _ = prf(held_out > threshold, yp)
+    threshold, p, r, f1 = _out_of_fold(xp, yp, [len(b[1]) for b in pairs])
     log.info("pair trees: out-of-fold P %.3f R %.3f F1 %.3f at %.3f", p, r, f1, threshold)
     pair_trees = fit_trees(xp, yp)
     payload["pair_model"] = {

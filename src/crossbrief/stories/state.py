@@ -130,6 +130,19 @@ def load(path: str | Path, model: StoryModel | None = None) -> StoryGrouper:
     return _load(Path(path), str(path), model)
 
 
+def _empty_grouper(head: object, form: str, name: str, model: StoryModel | None) -> StoryGrouper:
+    """A new grouper with the MinHash settings of state header `head` (InputError, naming `name`,
+    if it is not a header of format `form` and this version)."""
+    if not isinstance(head, dict) or head.get("format") != form:
+        raise InputError(f"{name}: not a crossbrief stories state file")
+    if head.get("version") != VERSION:
+        raise InputError(f"{name}: state format {head.get('version')}, this crossbrief reads {VERSION}")
+    from crossbrief.stories.copies import Shingler
+
+    num_perm, seed = head["shingler"]
+    return StoryGrouper(model, shingler=Shingler(num_perm, seed))
+
+
 def _load(path: Path | io.BytesIO, name: str, model: StoryModel | None) -> StoryGrouper:
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -137,14 +150,7 @@ def _load(path: Path | io.BytesIO, name: str, model: StoryModel | None) -> Story
             vectors, minhash, days = data["vectors"], data["minhash"], data["days"]
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError) as err:
         raise InputError(f"{name}: not a crossbrief stories state file ({type(err).__name__})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise InputError(f"{name}: not a crossbrief stories state file")
-    if meta.get("version") != VERSION:
-        raise InputError(f"{name}: state format {meta.get('version')}, this crossbrief reads {VERSION}")
-    from crossbrief.stories.copies import Shingler
-
-    num_perm, seed = meta["shingler"]
-    grouper = StoryGrouper(model, shingler=Shingler(num_perm, seed))
+    grouper = _empty_grouper(meta, FORMAT, name, model)
     records = meta["articles"]
     if not (len(records) == len(vectors) == len(minhash) == len(days)):
         raise InputError(f"{name}: damaged stories state file (its parts disagree in length)")
@@ -190,14 +196,7 @@ def from_records(
 ) -> StoryGrouper:
     """A grouper holding the state of `head` and its rows (in seq order; InputError, naming
     `name`, for a header or row that is not one)."""
-    if not isinstance(head, dict) or head.get("format") != ROWS_FORMAT:
-        raise InputError(f"{name}: not a crossbrief stories state")
-    if head.get("version") != VERSION:
-        raise InputError(f"{name}: state format {head.get('version')}, this crossbrief reads {VERSION}")
-    from crossbrief.stories.copies import Shingler
-
-    num_perm, seed = head["shingler"]
-    grouper = StoryGrouper(model, shingler=Shingler(num_perm, seed))
+    grouper = _empty_grouper(head, ROWS_FORMAT, name, model)
     replay = []
     try:
         for expected, (seq, article, story, copy_of, probability, day, vector, minhash, details) in enumerate(rows):
