@@ -454,13 +454,12 @@ def flag_off_topic(articles: list[Article], encoder: Encoder | None = None, flag
         return
     features, evidence = flagger.features_of(articles, encoder)
     if len(articles) == 2:
-        # No majority to differ from: the pair's own trees (else only a plain site page is set
-        # apart, by its own text).
+        # No majority to differ from. A plain site page (flagged at PAIR_PRECISION, by its own
+        # text) is the one set apart, whatever the pair's trees say (two site pages: both kept,
+        # nothing would be left to brief); otherwise the trees' one, and when they flag both, the
+        # surer of the two: a pair is never emptied.
         site = float(flagger.pair["threshold"]) if flagger.pair else np.inf
         pages = flagger.pair_scores(features) > site
-        # A plain site page (flagged at PAIR_PRECISION) is the one set apart, whatever the trees
-        # say (two site pages: both kept, nothing would be left to brief); otherwise the trees'
-        # one, and when they flag both, the surer of the two: a pair is never emptied.
         flagged = pages
         if not pages.any() and flagger.pair_model is not None:
             scores = flagger.pair_model.score(features)

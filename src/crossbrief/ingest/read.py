@@ -256,7 +256,7 @@ def article_from_text(text: str, source: str, url: str = "") -> Article:
         title=title,
         url=url,
         date=str(fields.get("date", "")),
-        outlet=_outlet(url, site, source) if url else (site or _outlet_from_path(source)),
+        outlet=_outlet(url, site, source),
         keywords=list(fields.get("keywords", [])),
         meta=meta,
     )

@@ -183,6 +183,7 @@ class _Filer:
             return cached[1]
         grouper, self.generation, self.saved = restore_grouper(self.store)
         return grouper
+
     def _group(self, candidates: list[_Candidate]) -> None:
         from crossbrief.resources.encoders import get_static_encoder
         from crossbrief.stories.signature import prepare, signatures

@@ -185,7 +185,8 @@ def records(grouper: StoryGrouper, start: int) -> list[Record]:
         s = grouper.signatures[a.article]
         out.append((
             seq, a.article, a.story, a.copy_of, a.probability, s.day,
-            np.asarray(s.vector, dtype=np.float32).tobytes(), _fixed(s.minhash, perm).astype(np.uint64).tobytes(),
+            np.asarray(s.vector, dtype=np.float32).tobytes(),
+            np.asarray(_fixed(s.minhash, perm), dtype=np.uint64).tobytes(),
             json.dumps(_details(s), ensure_ascii=False),
         ))
     return out
