@@ -36,7 +36,7 @@ from typing import Any, BinaryIO, NamedTuple
 from crossbrief.errors import InputError
 from crossbrief.ingest.read import Limits, read_inputs
 from crossbrief.model import Article, Brief, Problem
-from crossbrief.resources.memory import release_free_memory
+from crossbrief.resources.memory import hold_mmap_threshold, release_free_memory
 from crossbrief.settings import Settings
 from crossbrief.stages.analyse.stored import AnalysisRecord
 from crossbrief.stages.clean import clean
@@ -107,6 +107,9 @@ class Pipeline:
         cache_chars: int = DEFAULT_CACHE_CHARS,
         cache_tokens: int = DEFAULT_CACHE_TOKENS,
     ) -> None:
+        # Before the models' arrays are allocated: without it, a long-running Pipeline's briefs
+        # cost more memory the later they come (resources/memory.py).
+        hold_mmap_threshold()
         self.settings = settings
         self._encoder = encoder
         self._static_encoder = static_encoder

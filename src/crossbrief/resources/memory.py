@@ -11,11 +11,21 @@ rose to 1.7 GB while its bounded caches held a fraction of that (docs/benchmarks
 glibc's `malloc_trim(0)` hands back every whole free page of every heap, wherever it lies; the
 pages stay mapped and come back zeroed on the next use. Elsewhere (musl, macOS, Windows) there is
 no such call and nothing is done.
+
+The trim cannot help with the other half of the growth: glibc raises its mmap threshold each time
+a large mmapped block is freed (up to 32 MB), so after a few briefs the arrays of a parse or a
+batch of vectors (hundreds of KB to MBs each) come from the heaps instead of their own mappings,
+the heaps fragment, and the same kind of bundle costs more memory the later it comes. In the fuzz
+harness's API phase a quote-heavy bundle rose 230 MB above its starting memory early in the run
+and 770 MB late; with the threshold held at MMAP_THRESHOLD, 230-340 MB throughout, and the run's
+peak fell from 1,623 to 1,171 MB (docs/benchmarks.md, issue 16). `hold_mmap_threshold` sets it
+once per process (unless MALLOC_MMAP_THRESHOLD_ is set in the environment: the user's choice).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +42,24 @@ def _find_malloc_trim() -> Callable[[int], Any] | None:
     return trim
 
 
+MMAP_THRESHOLD = 256 * 1024  # bytes: blocks this large or larger get their own mapping
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
+
+
+def _find_mallopt() -> Callable[[int, int], Any] | None:
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):
+        return None
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return mallopt
+
+
 _malloc_trim = _find_malloc_trim()
+_mallopt = _find_mallopt()
+_threshold_held = False
 _trim_lock = threading.Lock()  # one trim at a time: a second one at once would find nothing to free
 
 
@@ -53,3 +80,15 @@ def release_free_memory() -> bool:
     finally:
         _trim_lock.release()
     return True
+
+
+def hold_mmap_threshold() -> bool:
+    """Fix glibc's mmap threshold at MMAP_THRESHOLD for the rest of the process (see above), once;
+    False where the C library has no mallopt, or the environment already sets the threshold."""
+    global _threshold_held
+    if _threshold_held:
+        return True
+    if _mallopt is None or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return False
+    _threshold_held = bool(_mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    return _threshold_held
