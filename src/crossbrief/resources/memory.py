@@ -31,34 +31,22 @@ from collections.abc import Callable
 from typing import Any
 
 
-def _find_malloc_trim() -> Callable[[int], Any] | None:
+def _libc_function(name: str, argtypes: list[Any]) -> Callable[..., Any] | None:
+    """The C library's function `name` (returning int), or None where it has none."""
     try:
-        libc = ctypes.CDLL(None)  # the C library this process already runs on
-        trim = libc.malloc_trim
+        function = getattr(ctypes.CDLL(None), name)  # the C library this process already runs on
     except (OSError, AttributeError, TypeError):  # no such symbol; TypeError: Windows has no CDLL(None)
         return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
+    function.argtypes = argtypes
+    function.restype = ctypes.c_int
+    return function
 
 
 MMAP_THRESHOLD = 256 * 1024  # bytes: blocks this large or larger get their own mapping
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
 
-
-def _find_mallopt() -> Callable[[int, int], Any] | None:
-    try:
-        libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError, TypeError):
-        return None
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return mallopt
-
-
-_malloc_trim = _find_malloc_trim()
-_mallopt = _find_mallopt()
+_malloc_trim = _libc_function("malloc_trim", [ctypes.c_size_t])
+_mallopt = _libc_function("mallopt", [ctypes.c_int, ctypes.c_int])
 _threshold_held = False
 _trim_lock = threading.Lock()  # one trim at a time: a second one at once would find nothing to free
 
