@@ -23,7 +23,7 @@ from crossbrief.runners.ray_stories import (
     row_result,
 )
 from crossbrief.runners.stories import local_signer, run_stories
-from crossbrief.stories.signature import Signature
+from crossbrief.stories.signature import Signature, term_columns
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="the [ray] extra is not installed")
 
@@ -86,8 +86,14 @@ def _same(a: Signature | Problem, b: Signature | Problem) -> None:
     assert a.vector.tobytes() == b.vector.tobytes()  # bit-identical
     assert a.minhash.dtype == b.minhash.dtype == np.uint64 and np.array_equal(a.minhash, b.minhash)
     assert list(a.terms.items()) == list(b.terms.items())  # same weights, same order
+    # The terms' columns travel (found where it was signed); a Signature made without them gets
+    # them from its terms, the same.
+    assert np.array_equal(
+        a.columns if a.columns is not None else term_columns(a.terms)[0],
+        b.columns if b.columns is not None else term_columns(b.terms)[0],
+    )
     for name in SIGNATURE_FIELDS:
-        if name not in ("vector", "minhash", "terms"):
+        if name not in ("vector", "minhash", "terms", "columns"):
             assert getattr(a, name) == getattr(b, name), name
 
 

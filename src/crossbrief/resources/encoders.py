@@ -280,6 +280,19 @@ def static_model_dir(config: Settings | None = None) -> Path:
     return config.static_model_dir or default_static_model_dir()
 
 
+def check_static_model(model_dir: Path | None = None) -> Path:
+    """The static model's directory (default: this process's settings), or FileNotFoundError
+    saying how to build it; without loading it."""
+    model_dir = Path(model_dir) if model_dir else static_model_dir()
+    # Checked first: given a path that does not exist, model2vec would try the model hub instead.
+    if not (model_dir / "model.safetensors").is_file():
+        raise FileNotFoundError(
+            f"static encoder not found at {model_dir}: build it with `make static-encoder` "
+            f"(or point {STATIC_MODEL_ENV} at a distilled model directory)"
+        )
+    return model_dir
+
+
 class StaticEncoder:
     """all-MiniLM-L6-v2 distilled by model2vec: mean of per-token vectors (256-d), L2-normalised.
 
@@ -288,13 +301,7 @@ class StaticEncoder:
 
     def __init__(self, model_dir: Path | None = None):
         """The model in `model_dir` (default: the one `make static-encoder` builds, whatever the settings)."""
-        model_dir = Path(model_dir) if model_dir else default_static_model_dir()
-        # Check first: given a path that does not exist, model2vec would try the model hub instead.
-        if not (model_dir / "model.safetensors").is_file():
-            raise FileNotFoundError(
-                f"static encoder not found at {model_dir}: build it with `make static-encoder` "
-                f"(or point {STATIC_MODEL_ENV} at a distilled model directory)"
-            )
+        model_dir = check_static_model(Path(model_dir) if model_dir else default_static_model_dir())
         import json
 
         from model2vec import StaticModel

@@ -38,7 +38,7 @@ from crossbrief.errors import UsageError
 from crossbrief.model import Article, Problem
 from crossbrief.runners.stories import Signer
 from crossbrief.settings import STATIC_MODEL_ENV
-from crossbrief.stories.signature import Signature
+from crossbrief.stories.signature import Signature, term_columns
 from crossbrief.version import __version__
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2]  # the folder crossbrief is imported from
@@ -61,7 +61,7 @@ ARTICLE_FIELDS = ("source", "raw_text", "title", "url", "date", "author", "outle
 # Every field of Signature, and how it travels (checked against the dataclass when a signer starts,
 # so a field added to Signature cannot be dropped on the way without notice).
 SIGNATURE_FIELDS = ("id", "key", "vector", "terms", "rare", "names", "numbers", "day", "outlet", "title",
-                    "lead", "shingles", "minhash")
+                    "lead", "shingles", "minhash", "columns")
 NO_DAY = -1  # `day` is a proleptic ordinal (>= 1) or None
 
 
@@ -88,7 +88,7 @@ def result_columns(
     """The columns of signed rows: each a Signature's fields, or a Problem's (the others empty)."""
     cols: dict[str, list] = {name: [] for name in (
         "position", "ok", "id", "key", "vector", "terms", "rare", "names", "numbers", "day", "outlet", "title",
-        "lead", "shingles", "minhash", "problem", "model")}
+        "lead", "shingles", "minhash", "columns", "problem", "model")}
     for position, item in zip(positions, signed):
         cols["position"].append(int(position))
         cols["model"].append(model)
@@ -99,6 +99,7 @@ def result_columns(
                 cols[name].append("")
             cols["vector"].append(b"")
             cols["minhash"].append(b"")
+            cols["columns"].append(b"")
             cols["day"].append(NO_DAY)
             cols["shingles"].append(0)
             continue
@@ -108,6 +109,8 @@ def result_columns(
         cols["key"].append(item.key)
         cols["vector"].append(np.asarray(item.vector, dtype="<f4").tobytes())
         cols["minhash"].append(np.asarray(item.minhash, dtype="<u8").tobytes())
+        columns = item.columns if item.columns is not None else term_columns(item.terms)[0]
+        cols["columns"].append(np.asarray(columns, dtype="<i8").tobytes())
         cols["terms"].append(json.dumps(list(item.terms.items()), ensure_ascii=False))
         cols["rare"].append(json.dumps(list(item.rare), ensure_ascii=False))
         cols["names"].append(json.dumps(sorted(item.names), ensure_ascii=False))
@@ -145,6 +148,7 @@ def row_result(row: dict[str, Any]) -> Signature | Problem:
         lead=_text(row["lead"]),
         shingles=int(row["shingles"]),
         minhash=np.frombuffer(bytes(row["minhash"]), dtype="<u8").astype(np.uint64),
+        columns=np.frombuffer(bytes(row["columns"]), dtype="<i8").astype(np.int64),
     )
 
 

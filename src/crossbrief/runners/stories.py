@@ -33,6 +33,7 @@ from crossbrief.stories.labels import day_iso, label_of
 from crossbrief.stories.signature import Signature
 
 BATCH = 2_000  # articles signed and grouped per step (the progress bar's step)
+SIGNED_AHEAD = 3  # batches signed ahead of the grouping at most
 OFF_TOPIC_COSINE = 0.3  # a member this unlike the rest of its story (3+ members) is marked off-topic
 
 
@@ -68,7 +69,14 @@ class LocalSigner:
     def __init__(self, workers: int = 1) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
-        _load_worker()  # a missing model is one clear error here, not one per batch
+        # A missing model is one clear error here, not one per batch. With workers, only checked:
+        # they load it, this process need not (a third of a second).
+        if workers <= 1:
+            _load_worker()
+        else:
+            from crossbrief.resources.encoders import check_static_model
+
+            check_static_model()
 
     def __call__(self, articles: Sequence[Article]) -> list[Signature | Problem]:
         if self.workers <= 1 or len(articles) <= 2 * PART:
@@ -77,7 +85,9 @@ class LocalSigner:
         if self._pool is None:
             import multiprocessing
 
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_start_worker
+            )
         parts = [list(articles[i : i + PART]) for i in range(0, len(articles), PART)]
         out: list[Signature | Problem] = []
         for done in self._pool.map(_sign_part, parts):
@@ -97,6 +107,20 @@ class LocalSigner:
 
 
 _worker: tuple | None = None
+
+# Signing runs ahead of grouping, and grouping (one thread, in order) is what the run waits for:
+# the workers yield the processor to it, and each does its own work on one thread.
+WORKER_NICENESS = 10
+
+
+def _start_worker() -> None:
+    import os
+
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # not allowed here: the run is only slower
+        pass
 
 
 def _load_worker() -> tuple:
@@ -205,16 +229,26 @@ def run_stories(
     # A signer may prefer bigger batches (Ray starts its actors once per call).
     step = int(getattr(signer, "preferred_batch", BATCH))
     batches = [articles[i : i + step] for i in range(0, len(articles), step)]
-    # The next batch is signed (in worker processes, or on Ray) while this one is grouped.
-    from concurrent.futures import ThreadPoolExecutor
+    # The next batches are signed (in worker processes, or on Ray) while this one is grouped: up to
+    # SIGNED_AHEAD of them, so that the workers are never left waiting for the grouping to catch up.
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
 
-    with ThreadPoolExecutor(1) as ahead:
-        pending = ahead.submit(signer, batches[0]) if batches else None
+    # While worker processes (or Ray) sign on the same cores, the grouping's matrix products run on
+    # one thread: a second BLAS thread would only take a core from the workers (15% slower here).
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    signed_elsewhere = not isinstance(signer, LocalSigner) or signer.workers > 1
+    one_blas_thread = threadpool_limits(limits=1, user_api="blas") if signed_elsewhere else nullcontext()
+    with one_blas_thread, ThreadPoolExecutor(1) as ahead:
+        pending: deque[Future] = deque(ahead.submit(signer, b) for b in batches[:SIGNED_AHEAD])
         try:
             for k, batch in enumerate(batches):
-                assert pending is not None
-                signed_batch = pending.result()
-                pending = ahead.submit(signer, batches[k + 1]) if k + 1 < len(batches) else None
+                signed_batch = pending.popleft().result()
+                if k + SIGNED_AHEAD < len(batches):
+                    pending.append(ahead.submit(signer, batches[k + SIGNED_AHEAD]))
                 ready: list[Signature] = []
                 for article, signed in zip(batch, signed_batch):
                     if isinstance(signed, Problem):
@@ -232,8 +266,8 @@ def run_stories(
                     touched[assignment.story] = None
                 bar.update(len(batch))
         finally:
-            if pending is not None:
-                pending.cancel()
+            for future in pending:
+                future.cancel()
             bar.close()
     if own_signer and isinstance(signer, LocalSigner):
         signer.close()

@@ -9,7 +9,6 @@ white-space normalisation, so line wrapping and trailing spaces do not make two 
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 ID_HEX_DIGITS = 16  # 64 bits: a collision among a billion articles has odds of about 3 in 100
@@ -17,5 +16,5 @@ ID_HEX_DIGITS = 16  # 64 bits: a collision among a billion articles has odds of 
 
 def article_id(clean_text: str) -> str:
     """The article's id: 16 hex digits of BLAKE2b over its normalised clean text."""
-    normal = re.sub(r"\s+", " ", unicodedata.normalize("NFC", clean_text)).strip()
+    normal = " ".join(unicodedata.normalize("NFC", clean_text).split())  # runs of re's \s made one space
     return hashlib.blake2b(normal.encode("utf-8"), digest_size=ID_HEX_DIGITS // 2).hexdigest()

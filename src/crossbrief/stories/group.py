@@ -118,10 +118,11 @@ class Story:
     """A story's running profile: what its members share, and when and where they ran."""
 
     id: str
+    number: int = -1  # its place among the grouper's stories (the search index names stories by it)
     members: list[str] = field(default_factory=list)  # article ids, in arrival order
-    rows: list[int] = field(default_factory=list)  # the members' rows in the grouper's index
     copies: int = 0  # members that are copies of another member
     vector_sum: np.ndarray | None = None  # of the members' centred static vectors
+    vector_norm: float = 0.0  # its length
     terms: dict[str, float] = field(default_factory=dict)  # sum of the members' TF-IDF vectors
     terms_norm2: float = 0.0  # its squared length
     names: Counter[str] = field(default_factory=Counter)
@@ -142,11 +143,11 @@ class Story:
             return None
         return float(max(0, self.first - day, day - self.last))
 
-    def add(self, sig: Signature, vector: np.ndarray, row: int, copy: bool) -> None:
+    def add(self, sig: Signature, vector: np.ndarray, copy: bool) -> None:
         self.members.append(sig.id)
-        self.rows.append(row)
         self.copies += copy
         self.vector_sum = vector.copy() if self.vector_sum is None else self.vector_sum + vector
+        self.vector_norm = math.sqrt(float(self.vector_sum @ self.vector_sum))
         for term, weight in sig.terms.items():
             old = self.terms.get(term, 0.0)
             self.terms[term] = old + weight
@@ -181,17 +182,14 @@ def story_features(
 ) -> list[float]:
     """The FEATURES of candidate `story` for article `sig` (centred vector `vector`)."""
     vs = story.vector_sum
-    norm = float(np.linalg.norm(vs)) if vs is not None else 0.0
-    centroid = float(vector @ vs) / norm if norm else 0.0
-    dot = shared = 0.0
-    for term, weight in sig.terms.items():
-        there = story.terms.get(term)
-        if there:
-            dot += weight * there
-            shared += weight * weight
+    centroid = float(vector @ vs) / story.vector_norm if vs is not None and story.vector_norm else 0.0
+    there = story.terms
+    common = [(weight, there[term]) for term, weight in sig.terms.items() if term in there]
+    dot = sum(weight * summed for weight, summed in common)
+    shared = sum(weight * weight for weight, _ in common)
     terms_cosine = dot / math.sqrt(story.terms_norm2) if story.terms_norm2 > 0 else 0.0
-    names = sum(1 for n in sig.names if story.names.get(n)) / len(sig.names) if sig.names else 0.0
-    numbers = sum(1 for n in sig.numbers if story.numbers.get(n)) / len(sig.numbers) if sig.numbers else 0.0
+    names = len(story.names.keys() & sig.names) / len(sig.names) if sig.names else 0.0
+    numbers = len(story.numbers.keys() & sig.numbers) / len(sig.numbers) if sig.numbers else 0.0
     return [
         nearest,
         centroid,
@@ -238,10 +236,12 @@ class StoryGrouper:
         # The search index: one row per grouped (non-duplicate) article, in arrival order.
         self._vectors = np.zeros((0, 0), dtype=np.float32)  # centred, unit length
         self._days = np.zeros(0, dtype=np.float64)  # effective day (NaN: undated, before any date)
-        self._story_of: list[str] = []
+        self._story_num = np.zeros(0, dtype=np.int64)  # the story (Story.number) of each row
+        self._ordinal = np.zeros(0, dtype=np.int64)  # each row's place among its story's members
         self._rows = 0
         self._blocks: list[tuple[int, sparse.csr_matrix]] = []  # (first row, TF-IDF rows), one per chunk
-        self._pending: dict[int, str] = {}  # row -> story of the chunk's articles, until they join the index
+        self._by_number: list[Story] = []  # the stories by Story.number
+        self._slot = np.full(1024, -1, dtype=np.int64)  # scratch: story number -> candidate slot
         self._mean = np.asarray(self.model.static_mean, dtype=np.float32) if self.model.static_mean else None
 
     def centred(self, vectors: np.ndarray) -> np.ndarray:
@@ -258,9 +258,10 @@ class StoryGrouper:
         sigs: Sequence[Signature],
         vectors: np.ndarray,
         days: list[float],
-        stories: list[str],
+        placed: list[tuple[int, int]],
         terms: sparse.csr_matrix | None = None,
     ) -> None:
+        """Add the chunk's articles to the index; `placed`: (Story.number, ordinal) of each."""
         if not len(vectors):
             return
         first = self._rows
@@ -272,10 +273,16 @@ class StoryGrouper:
                 grown[: self._rows] = self._vectors[: self._rows]
             grown_days = np.full(capacity, np.nan)
             grown_days[: self._rows] = self._days[: self._rows]
+            grown_story = np.zeros(capacity, dtype=np.int64)
+            grown_story[: self._rows] = self._story_num[: self._rows]
+            grown_ordinal = np.zeros(capacity, dtype=np.int64)
+            grown_ordinal[: self._rows] = self._ordinal[: self._rows]
             self._vectors, self._days = grown, grown_days
+            self._story_num, self._ordinal = grown_story, grown_ordinal
         self._vectors[self._rows : need] = vectors
         self._days[self._rows : need] = days
-        self._story_of.extend(stories)
+        self._story_num[self._rows : need] = [number for number, _ in placed]
+        self._ordinal[self._rows : need] = [ordinal for _, ordinal in placed]
         self._rows = need
         self._blocks.append((first, terms if terms is not None else _tfidf_rows(sigs)))
 
@@ -297,18 +304,16 @@ class StoryGrouper:
             part = replay[start : start + CHUNK]
             sigs = [sig for sig, _ in part]
             vectors = self.centred(np.stack([s.vector for s in sigs]))
-            days, stories = [], []
-            for j, ((sig, assignment), vector) in enumerate(zip(part, vectors)):
-                story = self.stories.get(assignment.story)
-                if story is None:
-                    story = self.stories[assignment.story] = self._open[assignment.story] = Story(id=assignment.story)
-                self._record(sig, vector, self._rows + j, story, assignment.copy_of, assignment.probability)
+            days, placed = [], []
+            for (sig, assignment), vector in zip(part, vectors):
+                story = self.stories.get(assignment.story) or self._new_story(assignment.story)
+                self._record(sig, vector, story, assignment.copy_of, assignment.probability)
                 days.append(self._effective_day(sig))
-                stories.append(story.id)
+                placed.append((story.number, story.size - 1))
                 if sig.day is not None:
                     self.clock = sig.day if self.clock is None else max(self.clock, sig.day)
                     self.latest_dated = sig.day
-            self._append_rows(sigs, vectors, days, stories)
+            self._append_rows(sigs, vectors, days, placed)
         self.clock = clock
         self._close_stale()
 
@@ -340,52 +345,71 @@ class StoryGrouper:
                 low = min(min(dated), since) - WINDOW_DAYS
                 days = self._days[: self._rows]
                 rows = rows[np.isnan(days) | (days >= low)]
-        if len(rows):
-            earlier = vectors @ self._vectors[rows].T
-            earlier_terms = (terms @ self._tfidf_of_rows(rows).T).toarray()
-        else:
-            earlier = earlier_terms = np.zeros((len(fresh), 0), np.float32)
-        within = vectors @ vectors.T
-        within_terms = (terms @ terms.T).toarray()
-        row_days = self._days[rows] if len(rows) else np.zeros(0)
-        position_of = np.full(self._rows, -1, dtype=np.int64)  # index row -> column of `earlier`
-        position_of[rows] = np.arange(len(rows))
-        search = _Search(rows, row_days, position_of, self._rows)
+        search = self._search_over(rows, fresh, vectors, terms)
         done: list[Assignment] = []
-        chunk_days: list[float] = []
+        placed: list[tuple[int, int]] = []
         j = 0
         for sig in chunk:
             if sig.id in self.assignments:  # grouped before, or earlier in this chunk
                 done.append(self._duplicate(sig))
                 continue
             day = self._effective_day(sig)
-            sims = np.concatenate([earlier[j], within[j, :j]])
-            term_sims = np.concatenate([earlier_terms[j], within_terms[j, :j]])
-            done.append(self._assign(sig, vectors[j], self._rows + j, day, sims, term_sims, search, chunk_days))
-            chunk_days.append(day)
+            assignment = self._assign(sig, vectors[j], day, search, j)
+            done.append(assignment)
+            story = self.stories[assignment.story]
+            placed.append((story.number, story.size - 1))
+            search.placed(j, day, story.number, story.size - 1)
             if sig.day is not None:
                 self.clock = sig.day if self.clock is None else max(self.clock, sig.day)
                 self.latest_dated = sig.day
             j += 1
-        self._append_rows(fresh, vectors, chunk_days, [self.assignments[s.id].story for s in fresh], terms)
+        self._append_rows(fresh, vectors, list(search.days[search.width :]), placed, terms)
         self._close_stale()
         return done
+
+    def _search_over(
+        self, rows: np.ndarray, fresh: Sequence[Signature], vectors: np.ndarray, terms: sparse.csr_matrix
+    ) -> _Search:
+        """The chunk's similarities with the window's rows `rows` and with itself, the window's
+        columns already masked for each dated article (one day at a time, not once per article)."""
+        width, n = len(rows), len(vectors)
+        sims = np.empty((n, width + n), dtype=np.float32)
+        term_sims = np.empty((n, width + n), dtype=np.float32)
+        days = np.full(width + n, np.nan)
+        story = np.full(width + n, -1, dtype=np.int64)
+        ordinal = np.zeros(width + n, dtype=np.int64)
+        if width:
+            # The window is nearly always the index's latest rows: a view then, not a copy.
+            contiguous = int(rows[-1]) - int(rows[0]) + 1 == width
+            window = self._vectors[int(rows[0]) : int(rows[-1]) + 1] if contiguous else self._vectors[rows]
+            sims[:, :width] = vectors @ window.T
+            term_sims[:, :width] = (terms @ self._tfidf_of_rows(rows).T).toarray()
+            days[:width] = self._days[rows]
+            story[:width] = self._story_num[rows]
+            ordinal[:width] = self._ordinal[rows]
+            window_days = days[:width]
+            by_day: dict[int, list[int]] = {}
+            for j, sig in enumerate(fresh):
+                if sig.day is not None:
+                    by_day.setdefault(sig.day, []).append(j)
+            for day, js in by_day.items():
+                outside = np.flatnonzero(~(np.isnan(window_days) | (np.abs(window_days - day) <= WINDOW_DAYS)))
+                if len(outside):
+                    at = np.ix_(np.asarray(js, dtype=np.int64), outside)
+                    sims[at] = -1.0
+                    term_sims[at] = -1.0
+        sims[:, width:] = vectors @ vectors.T
+        term_sims[:, width:] = (terms @ terms.T).toarray()
+        return _Search(width, sims, term_sims, days, story, ordinal)
 
     def _duplicate(self, sig: Signature) -> Assignment:
         previous = self.assignments[sig.id]
         return Assignment(sig.id, sig.key, previous.story, previous.copy_of, previous.probability, duplicate=True)
 
     def _assign(
-        self,
-        sig: Signature,
-        vector: np.ndarray,
-        row: int,
-        day: float,
-        sims: np.ndarray,
-        term_sims: np.ndarray,
-        search: _Search,
-        chunk_days: list[float],
+        self, sig: Signature, vector: np.ndarray, day: float, search: _Search, j: int
     ) -> Assignment:
+        """Place the `j`th new article of the chunk (`search` holds its similarities)."""
         original = self.copies.original_of(sig.minhash, sig.shingles)
         if (
             original is not None
@@ -394,32 +418,51 @@ class StoryGrouper:
         ):
             # A reprint joins its original's story, while that story is still open: the same text
             # run again months later is news again, and is grouped as any article is.
-            return self._record(sig, vector, row, copied, copy_of=original, probability=None)
-        if not math.isnan(day) and len(sims):
-            days = np.concatenate([search.days, np.asarray(chunk_days, dtype=np.float64)])
+            return self._record(sig, vector, copied, copy_of=original, probability=None)
+        columns = search.width + j  # the window's articles, then the chunk's before this one
+        sims = search.sims[j, :columns]
+        term_sims = search.term_sims[j, :columns]
+        story_of = search.story[:columns]
+        if not math.isnan(day) and columns:
+            # Earlier articles further than the window from this one propose nothing. For a dated
+            # article the window's columns were masked for the whole chunk at once (`_search_over`).
+            start = search.width if sig.day is not None else 0
+            days = search.days[start:columns]
             outside = ~(np.isnan(days) | (np.abs(days - day) <= WINDOW_DAYS))
-            sims = np.where(outside, -1.0, sims)
-            term_sims = np.where(outside, -1.0, term_sims)
-        candidates: dict[str, None] = {}
+            if outside.any():  # (in place: row j of the chunk's matrices is this article's alone)
+                sims[start:][outside] = -1.0
+                term_sims[start:][outside] = -1.0
+        candidates: dict[int, None] = {}
         for values, floor in ((sims, MIN_VECTOR_COSINE), (term_sims, MIN_TERMS_COSINE)):
             for i in _top(values, NEIGHBOURS, floor):
-                candidates[self._story_of_column(int(i), search)] = None
-        # The nearest member of each joinable candidate, on both vectors; the full features (the
-        # costly part) only for the SCORED candidates nearest on the two together.
+                candidates[int(story_of[i])] = None
+        joinable = [story for n in candidates if self._joinable(story := self._by_number[n])]
+        # The nearest member of each joinable candidate among its latest NEAREST_MEMBERS, on both
+        # vectors, in one pass over the columns; the full features (the costly part) only for the
+        # SCORED candidates nearest on the two together.
         near: list[tuple[float, int, Story, float, float]] = []
-        for order, story_id in enumerate(candidates):
-            story = self.stories[story_id]
-            if not self._joinable(story):
-                continue
-            columns = [c for r in story.rows[-NEAREST_MEMBERS:] if (c := search.column(r)) >= 0]
-            nearest = max(float(sims[columns].max()), 0.0) if columns else 0.0
-            terms_nearest = max(float(term_sims[columns].max()), 0.0) if columns else 0.0
-            near.append((-(nearest + terms_nearest), order, story, nearest, terms_nearest))
+        if joinable:
+            numbers = np.fromiter((story.number for story in joinable), dtype=np.int64, count=len(joinable))
+            self._slot[numbers] = np.arange(len(joinable))
+            slot_of = self._slot[story_of]
+            self._slot[numbers] = -1
+            hits = np.flatnonzero(slot_of >= 0)
+            slots = slot_of[hits]
+            sizes = np.fromiter((story.size for story in joinable), dtype=np.int64, count=len(joinable))
+            latest = sizes[slots] - search.ordinal[hits] <= NEAREST_MEMBERS
+            hits, slots = hits[latest], slots[latest]
+            nearest = np.zeros(len(joinable))
+            terms_nearest = np.zeros(len(joinable))
+            np.maximum.at(nearest, slots, sims[hits])
+            np.maximum.at(terms_nearest, slots, term_sims[hits])
+            for k, story in enumerate(joinable):
+                v, t = float(nearest[k]), float(terms_nearest[k])
+                near.append((-(v + t), k, story, v, t))
         near.sort(key=lambda t: (t[0], t[1]))
         chosen: Story | None = None
         chosen_p = -1.0
-        for _, _, story, nearest, terms_nearest in near[:SCORED]:
-            features = story_features(sig, vector, story, nearest, terms_nearest)
+        for _, _, story, v, t in near[:SCORED]:
+            features = story_features(sig, vector, story, v, t)
             gap = story.gap(sig.day)
             if self.observe is not None:
                 self.observe(sig, story, features, gap)
@@ -427,17 +470,16 @@ class StoryGrouper:
             if p > chosen_p:
                 chosen, chosen_p = story, p
         if chosen is not None and chosen_p >= self.model.threshold:
-            return self._record(sig, vector, row, chosen, copy_of=None, probability=chosen_p)
-        story = Story(id=f"s{sig.id}")
-        self.stories[story.id] = story
-        self._open[story.id] = story
-        return self._record(sig, vector, row, story, copy_of=None, probability=None)
+            return self._record(sig, vector, chosen, copy_of=None, probability=chosen_p)
+        return self._record(sig, vector, self._new_story(f"s{sig.id}"), copy_of=None, probability=None)
 
-    def _story_of_column(self, column: int, search: _Search) -> str:
-        if column < len(search.rows):
-            return self._story_of[int(search.rows[column])]
-        # An article earlier in this chunk: its row is search.first_new + its place in the chunk.
-        return self._pending[search.first_new + column - len(search.rows)]
+    def _new_story(self, story_id: str) -> Story:
+        story = Story(id=story_id, number=len(self._by_number))
+        self.stories[story.id] = self._open[story.id] = story
+        self._by_number.append(story)
+        if story.number >= len(self._slot):
+            self._slot = np.concatenate([self._slot, np.full(len(self._slot), -1, dtype=np.int64)])
+        return story
 
     def _joinable(self, story: Story) -> bool:
         """Can a new article still join `story`? Not once its latest member is further back than
@@ -453,12 +495,11 @@ class StoryGrouper:
         return story.last >= self.clock - WINDOW_DAYS - self.model.grace_days - 1
 
     def _record(
-        self, sig: Signature, vector: np.ndarray, row: int, story: Story, copy_of: str | None, probability: float | None
+        self, sig: Signature, vector: np.ndarray, story: Story, copy_of: str | None, probability: float | None
     ) -> Assignment:
-        story.add(sig, vector, row, copy=copy_of is not None)
+        story.add(sig, vector, copy=copy_of is not None)
         self.arrivals += 1
         story.touched = self.arrivals
-        self._pending[row] = story.id
         self.copies.add(sig.id, sig.minhash, sig.shingles)
         self.signatures[sig.id] = sig
         p = None if probability is None else round(probability, 4)
@@ -468,7 +509,6 @@ class StoryGrouper:
 
     def _close_stale(self) -> None:
         """Drop the profiles of stories no new article can join any more (none within the window)."""
-        self._pending.clear()
         if self.clock is None:
             return
         stale = [s for s in self._open.values() if not self._joinable(s)]
@@ -492,17 +532,21 @@ class StoryGrouper:
 
 @dataclass
 class _Search:
-    """The earlier rows a chunk is compared with, and how to find a row's column among them."""
+    """What a chunk's new articles are compared with: the index rows in the window (`width` of
+    them), then the chunk's own articles, as columns. Row j of `sims` and `term_sims` holds the
+    chunk's jth new article's cosines with every column (only those before it are read)."""
 
-    rows: np.ndarray  # index rows in the window, sorted
-    days: np.ndarray  # their effective days
-    position_of: np.ndarray  # index row -> column (-1: outside the window)
-    first_new: int  # the row the chunk's first article gets
+    width: int
+    sims: np.ndarray  # (new articles, width + new articles), centred static vectors
+    term_sims: np.ndarray  # the same for TF-IDF vectors
+    days: np.ndarray  # each column's effective day (the chunk's filled in as they are placed)
+    story: np.ndarray  # each column's Story.number
+    ordinal: np.ndarray  # each column's place among its story's members
 
-    def column(self, row: int) -> int:
-        if row < self.first_new:
-            return int(self.position_of[row])
-        return len(self.rows) + row - self.first_new
+    def placed(self, j: int, day: float, story: int, ordinal: int) -> None:
+        """The chunk's jth new article went to `story` (Story.number) as its `ordinal`th member."""
+        column = self.width + j
+        self.days[column], self.story[column], self.ordinal[column] = day, story, ordinal
 
 
 def _top(values: np.ndarray, k: int, floor: float) -> list[int]:
@@ -512,7 +556,7 @@ def _top(values: np.ndarray, k: int, floor: float) -> list[int]:
     k = min(k, len(values))
     top = np.argpartition(-values, k - 1)[:k]
     top = top[np.lexsort((top, -values[top]))]
-    return [int(i) for i in top if values[i] >= floor]
+    return [int(i) for i, v in zip(top.tolist(), values[top].tolist()) if v >= floor]
 
 
 def _tfidf_rows(sigs: Sequence[Signature]) -> sparse.csr_matrix:
@@ -521,9 +565,9 @@ def _tfidf_rows(sigs: Sequence[Signature]) -> sparse.csr_matrix:
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []
     for sig in sigs:
-        c, v = term_columns(sig.terms)
+        c = sig.columns if sig.columns is not None else term_columns(sig.terms)[0]
         cols.append(c)
-        vals.append(v)
+        vals.append(np.fromiter(sig.terms.values(), dtype=np.float32, count=len(sig.terms)))
         indptr.append(indptr[-1] + len(c))
     return sparse.csr_matrix(
         (

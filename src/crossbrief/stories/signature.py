@@ -19,6 +19,7 @@ import gzip
 import math
 import re
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,8 +43,17 @@ RARE_IDF = 4.5  # words in fewer than about 1 in 90 news articles: names, places
 MAX_RARE = 20
 
 _WORD = re.compile(r"[^\W_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b", re.MULTILINE)
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+\.\d+|(?<![\w.,])\d{2,}(?![\w])")
+_ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9_'-]*[a-z0-9]|[a-z]")  # the same on lower-case ASCII text
+# A capitalised word not at a line's start nor after a sentence's end. The conditions on what
+# precedes it are written after its first letter, so that the pattern opens with a character class
+# and the search jumps from capital to capital instead of trying every position.
+_NAME = re.compile(r"[A-Z](?<![.!?]\s[A-Z])(?<!^[A-Z])(?<!\w[A-Z])[a-z]+(?:[-'][A-Z]?[a-z]+)?\b", re.MULTILINE)
+# A figure: a digit run not after a word character, a full stop or a comma, then one of the shapes
+# (found the same way: the run first, then the shape at its start).
+_DIGITS = re.compile(r"\d[\d,.]*")
+_AFTER_WORD = re.compile(r"[\w.,]")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{2,}(?![\w])")
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass
@@ -63,6 +73,10 @@ class Signature:
     lead: str = ""  # the first sentence-like stretch of text, for labels
     shingles: int = 0  # how many distinct word 5-grams (for copy containment)
     minhash: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    # The terms' columns in the grouper's sparse TF-IDF rows (`term_columns`), in `terms`' order:
+    # found where the article is signed (in a worker), not where the stream is grouped (in one
+    # process). None: to be found when needed.
+    columns: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +95,11 @@ def idf_table() -> tuple[dict[str, float], float]:
 
 
 def words(text: str) -> list[str]:
+    if "\u0130" not in text:
+        # Lower-casing first moves no word's bounds (but "İ", which lower-cases to "i" and a
+        # combining dot); on ASCII a pattern of ASCII classes finds the same words, faster.
+        low = text.lower().replace("’", "'")
+        return (_ASCII_WORD if low.isascii() else _WORD).findall(low)
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
@@ -91,12 +110,12 @@ def distinctive_terms(
     (1 + log tf) * IDF), and its rare words (IDF >= RARE_IDF), rarest first, at most MAX_RARE.
     `tokens`: `words(text)`, when the caller has them already."""
     table, unknown = idf_table()
-    counts: dict[str, int] = {}
-    for w in tokens if tokens is not None else words(text):
-        if len(w) >= 3 and not w.isdigit():
-            counts[w] = counts.get(w, 0) + 1
-    idf = {w: table.get(w, unknown) for w in counts}
-    weights = {w: (1.0 + math.log(n)) * idf[w] for w, n in counts.items() if idf[w] >= MIN_TERM_IDF}
+    idf: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    for w, n in Counter(tokens if tokens is not None else words(text)).items():
+        if len(w) >= 3 and not w.isdigit() and (x := table.get(w, unknown)) >= MIN_TERM_IDF:
+            idf[w] = x
+            weights[w] = (1.0 + math.log(n)) * x
     if len(weights) > limit:
         weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
     norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
@@ -137,9 +156,15 @@ def names_of(text: str) -> frozenset[str]:
 
 def numbers_of(text: str) -> frozenset[str]:
     found = set()
-    for m in _NUMBER.finditer(text):
+    for run in _DIGITS.finditer(text):
+        start = run.start()
+        if start and _AFTER_WORD.match(text, start - 1):
+            continue
+        m = _NUMBER.match(text, start)
+        if m is None:
+            continue
         value = m.group(0).replace(",", "")
-        if re.fullmatch(r"(19|20)\d\d", value):
+        if _YEAR.fullmatch(value):
             continue  # a year is when, not what
         found.add(value)
     return frozenset(found)
@@ -197,6 +222,7 @@ def signatures(articles: Sequence[Article], encoder, copies=None) -> list[Signat
             outlet=article.outlet,
             title=article.title,
             lead=lead_of(article),
+            columns=term_columns(terms)[0],
         )
         if copies is not None:
             body_tokens = tokens[len(words(article.title)) :] if article.title else tokens
