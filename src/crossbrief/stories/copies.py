@@ -27,7 +27,7 @@ CANDIDATE_JACCARD = 0.45  # LSH band threshold: reprints trimmed by a third stil
 COPY_CONTAINMENT = 0.8  # of the shorter text's 5-grams found in the longer
 MIN_SHINGLES = 12  # a text of a dozen words is too short to call a copy
 # The LSH banding datasketch's MinHashLSH chooses for CANDIDATE_JACCARD and NUM_PERM (bands, values
-# per band; tests/test_stories.py checks it still does): known here, the grouper's process need not
+# per band; tests/test_signature.py checks it still does): known here, the grouper's process need not
 # import datasketch (half a second: it imports scipy.integrate) unless it signs articles itself.
 BANDING = (16, 4)
 
@@ -51,7 +51,7 @@ class Shingler:
         tokens = words(text) if tokens is None else tokens
         grams = {" ".join(gram).encode() for gram in zip(*(tokens[i:] for i in range(SHINGLE_WORDS)))}
         # One MinHash per thread, cleared for each text: making one checks its permutations again
-        # (a tenth of the signature's time).
+        # (a twentieth of the signature's time).
         m = getattr(self._local, "minhash", None)
         if m is None:
             from datasketch import MinHash
@@ -83,7 +83,7 @@ class CopyIndex:
     datasketch chooses the banding (how many bands of how many values, for CANDIDATE_JACCARD);
     the buckets are plain dictionaries, one per band, keyed by the band's bytes. Its own index
     (`MinHashLSH.insert`, one Python call and byte swap per band) took a seventh of the story
-    grouper's time; these take a fiftieth, and find the same candidates."""
+    grouper's time; these take about a fortieth, and find the same candidates."""
 
     def __init__(self, shingler: Shingler) -> None:
         self.shingler = shingler
